@@ -1,0 +1,268 @@
+"""A world and its tick: the rules of Snakepit as a pure, deterministic state machine.
+
+``World.step(intents)`` advances the world by one tick. It reads no clock, does no I/O and
+draws randomness only from the generator the world owns, seeded at construction, so the
+same seed and the same intents per tick replay the same game, tick for tick.
+
+The stages of a tick, in order (docs/rules.md says the same in prose):
+
+1. **Intents.** ``Leave``: the snake is removed at once (cause ``left``) and its body turns
+   into digits. ``Turn``: queued on the snake (at most ``turn_queue``; a turn that repeats
+   the current heading or reverses into the neck is ignored). ``Join``: kept for stage 8.
+2. **Steer.** Every snake takes the next turn from its queue, one per tick.
+3. **Move.** Every snake's head advances one cell, all at once. A snake that is growing keeps
+   its tail (and grows by one cell); any other snake's tail leaves its cell.
+4. **Eliminate.** Walls, stones, bodies, head-ons: see :mod:`snakepit.engine.collisions`.
+   Killers are credited (``kill_points`` and a kill) before anyone's record is written.
+5. **Commit.** Dead snakes leave the board; survivors' heads take their new cells.
+6. **Feed.** A surviving head on a digit eats it: score and growth grow by its value.
+7. **Corpses and upkeep.** Each dead body turns into digits (every ``corpse_step``-th cell),
+   which fade after ``corpse_ttl`` ticks; old stones crumble; a new stone may appear; digits
+   are topped up to ``digits_base + digits_per_snake * live snakes``.
+8. **Spawn.** Each ``Join`` gets a snake on free cells away from the border and other heads,
+   facing open space (in the order the joins were given); a join that finds no room is
+   reported as rejected.
+
+Snakes are always visited in id order and cells are tracked in dictionaries keyed by cell,
+so no outcome depends on who joined first or on the order of a dict.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import deque
+from collections.abc import Iterable
+
+from .collisions import eliminate
+from .config import WorldConfig
+from .geometry import Cell, chebyshev
+from .model import Cause, Death, Join, Leave, Move, Snake, Spawn, TickReport, Turn
+from .placement import find_cell, place_snake
+
+PALETTE_SIZE = 12
+
+
+class World:
+    """The whole state of one game world. Read its attributes freely; change it only by
+    :meth:`step`."""
+
+    def __init__(self, config: WorldConfig | None = None, seed: int = 0) -> None:
+        self.config = config or WorldConfig()
+        self.seed = seed
+        self.rng = random.Random(seed)
+        self.tick = 0
+        self.snakes: dict[int, Snake] = {}
+        #: Every live snake's body cells, mapped to the owner's id.
+        self.occupancy: dict[Cell, int] = {}
+        self.digits: dict[Cell, int] = {}
+        #: Cell -> the tick a stone there crumbles.
+        self.stones: dict[Cell, int] = {}
+        self._digit_expiry: dict[Cell, int] = {}
+        self._expiring: dict[int, list[Cell]] = {}
+        self._next_id = 1
+
+    # -- the tick --------------------------------------------------------------------------
+
+    def step(self, intents: Iterable[Join | Turn | Leave] = ()) -> TickReport:
+        """Advance one tick with the given intents; return what changed."""
+        self.tick += 1
+        report = TickReport(self.tick)
+        scored: set[int] = set()
+        joins: list[Join] = []
+
+        for intent in intents:  # stage 1
+            if isinstance(intent, Turn):
+                self._queue_turn(intent)
+            elif isinstance(intent, Leave):
+                snake = self.snakes.get(intent.snake_id)
+                if snake is not None:
+                    self._kill(snake, Cause.LEFT, None, report)
+            else:
+                joins.append(intent)
+
+        ids = sorted(self.snakes)
+        old_heads: dict[int, Cell] = {}
+        new_heads: dict[int, Cell] = {}
+        lengths: dict[int, int] = {}
+        kept_tail: set[int] = set()
+        for sid in ids:  # stages 2 and 3
+            snake = self.snakes[sid]
+            while snake.turns:
+                turn = snake.turns.popleft()
+                if turn is not snake.direction and turn is not snake.direction.opposite:
+                    snake.direction = turn
+                    break
+            old_heads[sid] = snake.head
+            new_heads[sid] = snake.direction.ahead(snake.head)
+            if snake.grow > 0:
+                snake.grow -= 1
+                kept_tail.add(sid)
+            else:
+                del self.occupancy[snake.body.pop()]
+            lengths[sid] = snake.length + 1
+
+        verdicts = eliminate(  # stage 4
+            width=self.config.width,
+            height=self.config.height,
+            old_heads=old_heads,
+            new_heads=new_heads,
+            lengths=lengths,
+            stones=self.stones,
+            occupancy=self.occupancy,
+        )
+        for sid in sorted(verdicts):
+            killer_id = verdicts[sid][1]
+            killer = self.snakes.get(killer_id) if killer_id is not None else None
+            if killer is not None:
+                killer.kills += 1
+                killer.score += self.config.kill_points
+                scored.add(killer.id)
+        for sid in sorted(verdicts):  # stage 5
+            cause, killer_id = verdicts[sid]
+            self._kill(self.snakes[sid], cause, killer_id, report)
+        for sid in ids:
+            snake = self.snakes.get(sid)
+            if snake is None:
+                continue
+            head = new_heads[sid]
+            snake.body.appendleft(head)
+            self.occupancy[head] = sid
+            report.moves.append(Move(sid, head, sid in kept_tail))
+            value = self.digits.pop(head, None)  # stage 6
+            if value is not None:
+                self._digit_expiry.pop(head, None)
+                snake.score += value
+                snake.grow += value
+                snake.eaten += value
+                scored.add(sid)
+                report.digits_removed.append(head)
+
+        self._upkeep(report)  # stage 7
+        for join in joins:  # stage 8
+            self._spawn(join, report)
+        report.scores = [(s, self.snakes[s].score) for s in sorted(scored) if s in self.snakes]
+        return report
+
+    # -- stages' helpers ---------------------------------------------------------------------
+
+    def _queue_turn(self, turn: Turn) -> None:
+        snake = self.snakes.get(turn.snake_id)
+        if snake is None:
+            return
+        last = snake.turns[-1] if snake.turns else snake.direction
+        if turn.direction is last or turn.direction is last.opposite:
+            return
+        if len(snake.turns) < self.config.turn_queue:
+            snake.turns.append(turn.direction)
+
+    def _kill(self, snake: Snake, cause: Cause, killer_id: int | None, report: TickReport) -> None:
+        """Take ``snake`` off the board, record its game, and turn its body into digits."""
+        killer = self.snakes.get(killer_id) if killer_id is not None else None
+        report.deaths.append(
+            Death(
+                snake_id=snake.id,
+                name=snake.name,
+                cause=cause,
+                killer_id=killer_id,
+                killer_name=killer.name if killer is not None else None,
+                score=snake.score,
+                length=snake.length,
+                kills=snake.kills,
+                ticks_alive=self.tick - snake.born_tick,
+            )
+        )
+        del self.snakes[snake.id]
+        for cell in snake.body:
+            del self.occupancy[cell]
+        expiry = self.tick + self.config.corpse_ttl
+        for i, cell in enumerate(snake.body):
+            if i % self.config.corpse_step or cell in self.digits or cell in self.stones:
+                continue
+            value = self.rng.randint(1, self.config.corpse_max_digit)
+            self.digits[cell] = value
+            self._digit_expiry[cell] = expiry
+            self._expiring.setdefault(expiry, []).append(cell)
+            report.digits_added.append((cell, value))
+
+    def _upkeep(self, report: TickReport) -> None:
+        for cell in self._expiring.pop(self.tick, ()):
+            if self._digit_expiry.get(cell) == self.tick:
+                del self._digit_expiry[cell]
+                del self.digits[cell]
+                report.digits_removed.append(cell)
+            elif self.stones.get(cell) == self.tick:
+                del self.stones[cell]
+                report.stones_removed.append(cell)
+
+        cfg = self.config
+        if self.tick % cfg.stone_interval == 0 and len(self.stones) < cfg.max_stones:
+            cell = find_cell(self.rng, cfg.width, cfg.height, self._stone_spot)
+            if cell is not None:
+                crumbles = self.tick + cfg.stone_ttl + self.rng.randrange(cfg.stone_ttl // 2 + 1)
+                self.stones[cell] = crumbles
+                self._expiring.setdefault(crumbles, []).append(cell)
+                report.stones_added.append(cell)
+
+        wanted = cfg.digits_base + cfg.digits_per_snake * len(self.snakes)
+        while len(self.digits) < wanted:
+            cell = find_cell(self.rng, cfg.width, cfg.height, self._free)
+            if cell is None:
+                break
+            value = self.rng.randint(1, 9)
+            self.digits[cell] = value
+            report.digits_added.append((cell, value))
+
+    def _spawn(self, join: Join, report: TickReport) -> None:
+        cfg = self.config
+        placed = place_snake(
+            self.rng,
+            cfg.width,
+            cfg.height,
+            cfg.start_length,
+            free=self._free,
+            far_from_heads=self._far_from_heads,
+            margin=cfg.spawn_margin,
+            head_distance=cfg.spawn_head_distance,
+        )
+        if placed is None:
+            report.rejected.append(join.ref)
+            return
+        body, heading = placed
+        sid = self._next_id
+        self._next_id += 1
+        used = {s.color for s in self.snakes.values()}
+        color = next((c for c in range(PALETTE_SIZE) if c not in used), sid % PALETTE_SIZE)
+        self.snakes[sid] = Snake(sid, join.name, color, deque(body), heading, self.tick)
+        for cell in body:
+            self.occupancy[cell] = sid
+        report.spawns.append(Spawn(join.ref, sid))
+
+    # -- cell predicates -------------------------------------------------------------------
+
+    def _free(self, cell: Cell) -> bool:
+        """Nothing on the cell: no snake, digit or stone."""
+        return cell not in self.occupancy and cell not in self.digits and cell not in self.stones
+
+    def _far_from_heads(self, cell: Cell, distance: int) -> bool:
+        return all(chebyshev(cell, s.head) >= distance for s in self.snakes.values())
+
+    def _stone_spot(self, cell: Cell) -> bool:
+        return self._free(cell) and self._far_from_heads(cell, self.config.stone_head_distance)
+
+    # -- views -------------------------------------------------------------------------------
+
+    def fingerprint(self) -> tuple:
+        """The whole state as one canonical, comparable value (for replays and tests)."""
+        return (
+            self.tick,
+            tuple(
+                (s.id, s.name, s.color, tuple(s.body), s.direction.value, s.grow, s.score,
+                 s.kills, s.eaten, tuple(d.value for d in s.turns))
+                for s in sorted(self.snakes.values(), key=lambda s: s.id)
+            ),
+            tuple(sorted(self.digits.items())),
+            tuple(sorted(self._digit_expiry.items())),
+            tuple(sorted(self.stones.items())),
+            self._next_id,
+            self.rng.getstate(),
+        )

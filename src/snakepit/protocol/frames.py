@@ -1,0 +1,59 @@
+"""From engine state to wire messages: the snapshot of a world and the delta of a tick."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from ..engine import Death, Snake, TickReport, World
+from .messages import Cause, Died, Dir, Frame, SnakeInfo, Snapshot
+
+
+def snake_info(snake: Snake) -> SnakeInfo:
+    return SnakeInfo(
+        id=snake.id,
+        name=snake.name,
+        color=snake.color,
+        dir=cast(Dir, snake.direction.value),
+        body=list(snake.body),
+        score=snake.score,
+    )
+
+
+def snapshot(world: World) -> Snapshot:
+    """The whole world, for a client that has just arrived."""
+    return Snapshot(
+        tick=world.tick,
+        width=world.config.width,
+        height=world.config.height,
+        snakes=[snake_info(world.snakes[sid]) for sid in sorted(world.snakes)],
+        digits=[(x, y, v) for (x, y), v in sorted(world.digits.items())],
+        stones=sorted(world.stones),
+    )
+
+
+def frame(report: TickReport, world: World, at_ms: int) -> Frame:
+    """The delta of one tick. ``world`` is the state right after that tick."""
+    return Frame(
+        tick=report.tick,
+        at=at_ms,
+        moves=[(m.snake_id, m.head[0], m.head[1], int(m.grew)) for m in report.moves],
+        deaths=[(d.snake_id, cast(Cause, d.cause.value), d.killer_id) for d in report.deaths],
+        spawns=[snake_info(world.snakes[s.snake_id]) for s in report.spawns],
+        digits=[(x, y, v) for (x, y), v in report.digits_added],
+        eaten=report.digits_removed,
+        stones=report.stones_added,
+        crumbled=report.stones_removed,
+        scores=report.scores,
+    )
+
+
+def died(death: Death) -> Died:
+    """The record a player sees when its snake dies."""
+    return Died(
+        cause=cast(Cause, death.cause.value),
+        killer=death.killer_name,
+        score=death.score,
+        length=death.length,
+        kills=death.kills,
+        ticks=death.ticks_alive,
+    )

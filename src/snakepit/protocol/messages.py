@@ -1,0 +1,155 @@
+"""Every message of the Snakepit protocol (version 1), as typed msgspec structs.
+
+Messages are JSON objects whose ``"type"`` field names them. Cells are ``[x, y]`` pairs,
+``x`` to the right and ``y`` downwards from the top-left corner. docs/protocol.md shows an
+example of each; a test decodes every one of them with the decoders below.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+import msgspec
+
+PROTOCOL_VERSION = 1
+
+Dir = Literal["up", "down", "left", "right"]
+Cause = Literal["wall", "stone", "self", "snake", "head-on", "left"]
+XY = tuple[int, int]
+XYV = tuple[int, int, int]
+
+
+class _Message(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, omit_defaults=True):
+    pass
+
+
+# -- client -> server ------------------------------------------------------------------
+
+
+class Hello(_Message, tag="hello"):
+    """First message on a connection: protocol version and the player's name."""
+
+    protocol: int
+    name: Annotated[str, msgspec.Meta(max_length=64)]
+
+
+class Join(_Message, tag="join"):
+    """Ask for a snake in the world (again after death)."""
+
+
+class Turn(_Message, tag="turn"):
+    """Steer your snake. Up to 3 turns within one tick are queued."""
+
+    dir: Dir
+
+
+class Ping(_Message, tag="ping"):
+    """Ask for a pong carrying ``t`` back (the client's clock, any finite number)."""
+
+    t: Annotated[float, msgspec.Meta(ge=-1e15, le=1e15)]
+
+
+ClientMessage = Hello | Join | Turn | Ping
+
+
+# -- server -> client ------------------------------------------------------------------
+
+
+class SnakeInfo(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    """A snake in full: who it is and every cell of it, head first."""
+
+    id: int
+    name: str
+    color: int
+    dir: Dir
+    body: list[XY]
+    score: int = 0
+
+
+class Welcome(_Message, tag="welcome"):
+    """Answer to hello: your normalised name and the world's shape and pace."""
+
+    protocol: int
+    name: str
+    width: int
+    height: int
+    tick_rate: float
+    max_players: int
+
+
+class Snapshot(_Message, tag="snapshot"):
+    """The whole world at ``tick``. Frames that follow apply on top of it."""
+
+    tick: int
+    width: int
+    height: int
+    snakes: list[SnakeInfo]
+    digits: list[XYV]
+    stones: list[XY]
+
+
+class Frame(_Message, tag="frame"):
+    """What changed in one tick. Apply in field order: deaths, moves, spawns, then cells.
+
+    ``moves``: ``[id, x, y, grew]`` per surviving snake: its new head; ``grew`` is 1 when the
+    tail stayed. ``deaths``: ``[id, cause, killer_id or null]``. ``at``: server time (Unix
+    milliseconds) when the tick was computed.
+    """
+
+    tick: int
+    at: int
+    moves: list[tuple[int, int, int, int]] = []
+    deaths: list[tuple[int, Cause, int | None]] = []
+    spawns: list[SnakeInfo] = []
+    digits: list[XYV] = []
+    eaten: list[XY] = []
+    stones: list[XY] = []
+    crumbled: list[XY] = []
+    scores: list[XY] = []
+
+
+class Spawned(_Message, tag="spawned"):
+    """Your snake is in the world: ``snake`` is its id in frames."""
+
+    snake: int
+
+
+class Died(_Message, tag="died"):
+    """Your snake died: the record of its game."""
+
+    cause: Cause
+    killer: str | None
+    score: int
+    length: int
+    kills: int
+    ticks: int
+
+
+class ScoreEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
+    name: str
+    score: int
+    length: int
+    kills: int
+    cause: str
+    at: str
+
+
+class TopScores(_Message, tag="top"):
+    """Best game per name, all time and today (UTC). Sent on connect and on every change."""
+
+    all_time: list[ScoreEntry]
+    today: list[ScoreEntry]
+
+
+class Pong(_Message, tag="pong"):
+    t: float
+
+
+class Error(_Message, tag="error"):
+    """Something you sent was refused. ``code`` is stable; ``message`` is for people."""
+
+    code: str
+    message: str
+
+
+ServerMessage = Welcome | Snapshot | Frame | Spawned | Died | TopScores | Pong | Error
