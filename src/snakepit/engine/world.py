@@ -84,6 +84,7 @@ class World:
         old_heads: dict[int, Cell] = {}
         new_heads: dict[int, Cell] = {}
         lengths: dict[int, int] = {}
+        old_lengths: dict[int, int] = {}
         kept_tail: set[int] = set()
         for sid in ids:  # stages 2 and 3
             snake = self.snakes[sid]
@@ -94,6 +95,7 @@ class World:
                     break
             old_heads[sid] = snake.head
             new_heads[sid] = snake.direction.ahead(snake.head)
+            old_lengths[sid] = snake.length
             if snake.grow > 0:
                 snake.grow -= 1
                 kept_tail.add(sid)
@@ -119,7 +121,7 @@ class World:
                 scored.add(killer.id)
         for sid in sorted(verdicts):  # stage 5
             cause, killer_id = verdicts[sid]
-            self._kill(self.snakes[sid], cause, killer_id, report)
+            self._kill(self.snakes[sid], cause, killer_id, report, length=old_lengths[sid])
         for sid in ids:
             snake = self.snakes.get(sid)
             if snake is None:
@@ -155,8 +157,12 @@ class World:
         if len(snake.turns) < self.config.turn_queue:
             snake.turns.append(turn.direction)
 
-    def _kill(self, snake: Snake, cause: Cause, killer_id: int | None, report: TickReport) -> None:
-        """Take ``snake`` off the board, record its game, and turn its body into digits."""
+    def _kill(self, snake: Snake, cause: Cause, killer_id: int | None, report: TickReport,
+              length: int | None = None) -> None:
+        """Take ``snake`` off the board, record its game, and turn its body into digits.
+
+        ``length`` is the length it died with, when its tail has already moved this tick.
+        """
         killer = self.snakes.get(killer_id) if killer_id is not None else None
         report.deaths.append(
             Death(
@@ -166,7 +172,7 @@ class World:
                 killer_id=killer_id,
                 killer_name=killer.name if killer is not None else None,
                 score=snake.score,
-                length=snake.length,
+                length=snake.length if length is None else length,
                 kills=snake.kills,
                 ticks_alive=self.tick - snake.born_tick,
             )

@@ -1,0 +1,98 @@
+"""The HTTP side: the page, its files, the WebSocket endpoint and the JSON API."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from importlib import resources
+from pathlib import Path
+
+import msgspec
+from aiohttp import WSMsgType, web
+from aiohttp.typedefs import Handler
+
+from ..settings import Settings
+from .client import Client
+from .hub import Hub
+from .session import Session
+
+log = logging.getLogger("snakepit.http")
+
+HUB = web.AppKey("hub", Hub)
+WEB_DIR = Path(str(resources.files("snakepit") / "web"))
+
+_CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
+        "style-src 'self'; frame-ancestors 'none'")
+
+
+def create_app(settings: Settings) -> web.Application:
+    """A ready-to-run aiohttp application for ``settings``."""
+    app = web.Application(middlewares=[_security_headers])
+    app[HUB] = Hub(settings)
+    app.on_startup.append(_start)
+    app.on_cleanup.append(_stop)
+    app.router.add_get("/", _index)
+    app.router.add_get("/ws", _websocket)
+    app.router.add_get("/api/top-scores", _top_scores)
+    app.router.add_static("/static", WEB_DIR)
+    return app
+
+
+async def _start(app: web.Application) -> None:
+    await app[HUB].start()
+
+
+async def _stop(app: web.Application) -> None:
+    await app[HUB].stop()
+
+
+@web.middleware
+async def _security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    response = await handler(request)
+    response.headers.setdefault("Content-Security-Policy", _CSP)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    return response
+
+
+async def _index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(WEB_DIR / "index.html", headers={"Cache-Control": "no-cache"})
+
+
+async def _top_scores(request: web.Request) -> web.Response:
+    """``{"all_time": [...], "today": [...]}``: the lists the clients see, as JSON."""
+    lists = request.app[HUB].scoreboard.lists
+    body = msgspec.json.encode({"all_time": lists.all_time, "today": lists.today})
+    return web.Response(body=body, content_type="application/json")
+
+
+async def _websocket(request: web.Request) -> web.WebSocketResponse:
+    hub = request.app[HUB]
+    settings = hub.settings
+    ws = web.WebSocketResponse(compress=False, max_msg_size=settings.max_message_bytes,
+                               heartbeat=settings.heartbeat)
+    await ws.prepare(request)
+    transport = request.transport
+    if transport is not None and settings.socket_send_buffer is not None:
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
+    peer = request.remote or "?"
+    client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit)
+    session = Session(client, hub.runner, max_strikes=settings.max_strikes,
+                      top_scores=lambda: hub.scoreboard.frame)
+    log.info("connect client=%d peer=%s", client.id, peer)
+    try:
+        async for message in ws:
+            if message.type is WSMsgType.TEXT:
+                session.on_text(message.data)
+            elif message.type is WSMsgType.BINARY:
+                session.on_binary()
+            if session.close_with is not None:
+                code, reason = session.close_with
+                await ws.close(code=code, message=reason.encode())
+                break
+    finally:
+        hub.runner.detach(client)
+        log.info("disconnect client=%d reason=%s close_code=%s", client.id,
+                 client.dropped or "client", ws.close_code)
+    return ws

@@ -1,0 +1,110 @@
+"""What a client's messages mean: hello, join, turn and ping, checked against its phase.
+
+A :class:`Session` is the protocol side of one connection. It decodes each text message,
+answers refused ones with an ``error`` message, and counts refusals in a row: after
+``max_strikes`` of them it asks for the connection to be closed with 1008.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from ..engine import Direction
+from ..protocol import PROTOCOL_VERSION, InvalidName, ProtocolError, decode_client
+from ..protocol import normalise_name
+from ..protocol.messages import ClientMessage, Error, Hello, Join, Ping, Pong, Turn, Welcome
+from .client import Client
+from .lifecycle import ACCEPTS, Phase
+from .world_runner import WorldRunner
+
+log = logging.getLogger("snakepit.session")
+
+
+class Session:
+    """Turns one client's messages into intents for its world."""
+
+    def __init__(self, client: Client, runner: WorldRunner, *, max_strikes: int,
+                 top_scores: Callable[[], bytes]) -> None:
+        self.client = client
+        self.runner = runner
+        self.max_strikes = max_strikes
+        self.strikes = 0
+        #: Set when the connection must be closed: (close code, reason).
+        self.close_with: tuple[int, str] | None = None
+        self._top_scores = top_scores
+
+    def on_text(self, data: str) -> None:
+        """Handle one text message from the client."""
+        try:
+            message = decode_client(data)
+        except ProtocolError as exc:
+            self.refuse(exc.code, exc.message)
+            return
+        self._dispatch(message)
+
+    def on_binary(self) -> None:
+        self.refuse("binary", "binary messages are not part of the protocol; send JSON text")
+
+    def refuse(self, code: str, message: str) -> None:
+        """Answer with an error; close with 1008 after too many refusals in a row."""
+        self.strikes += 1
+        log.info("refused client=%d code=%s", self.client.id, code)
+        self.client.send(Error(code=code, message=message))
+        if self.strikes >= self.max_strikes:
+            self.close_with = (1008, f"too many invalid messages ({code})")
+
+    def _dispatch(self, message: ClientMessage) -> None:
+        client = self.client
+        kind = type(message).__name__.lower()
+        if kind not in ACCEPTS[client.phase]:
+            if isinstance(message, Turn):  # a key pressed just after dying: harmless
+                return
+            self.refuse("out-of-place", _out_of_place(kind, client.phase))
+            return
+        self.strikes = 0
+        if isinstance(message, Hello):
+            self._hello(message)
+        elif isinstance(message, Join):
+            error = self.runner.join(client)
+            if error is not None:
+                client.send(error)
+        elif isinstance(message, Turn):
+            self.runner.steer(client, Direction(message.dir))
+        elif isinstance(message, Ping):
+            client.send(Pong(t=message.t))
+
+    def _hello(self, hello: Hello) -> None:
+        client = self.client
+        if hello.protocol != PROTOCOL_VERSION:
+            self.refuse("bad-protocol",
+                        f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}")
+            return
+        try:
+            client.name = normalise_name(hello.name)
+        except InvalidName as exc:
+            self.refuse("bad-name", str(exc))
+            return
+        client.advance("hello")
+        world = self.runner.world
+        client.send(Welcome(
+            protocol=PROTOCOL_VERSION,
+            name=client.name,
+            width=world.config.width,
+            height=world.config.height,
+            tick_rate=self.runner.tick_rate,
+            max_players=self.runner.max_players,
+        ))
+        self.runner.attach(client)
+        client.send_frame(self._top_scores())
+        log.info("hello client=%d name=%r", client.id, client.name)
+
+
+def _out_of_place(kind: str, phase: Phase) -> str:
+    if phase is Phase.GREETING:
+        return f"say hello first (got {kind})"
+    if kind == "hello":
+        return "you already said hello"
+    if kind == "join":
+        return "you are already in the game"
+    return f"{kind} is not allowed while {phase.value}"

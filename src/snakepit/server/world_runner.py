@@ -1,0 +1,162 @@
+"""The game loop of one world: a coroutine that drives the engine on a fixed timestep.
+
+The loop schedules every tick by absolute deadline (``start + n * period``), so the time a
+tick takes never pushes the next one later, and it never sleeps a whole period after doing
+work. When it falls more than a period behind it counts an overrun and starts afresh from
+now instead of bursting to catch up. With nobody connected it waits on an event and costs
+no CPU at all.
+
+A tick is synchronous from start to end: gather the intents received since the last tick,
+step the engine, encode the frame once, tell the affected players (spawned / died), write
+the same frame bytes to every client. Nothing in it awaits a client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+from ..engine import Death, Direction, Join, Leave, Turn, World
+from ..protocol import encode
+from ..protocol import frames as wire
+from ..protocol.messages import Error, Spawned
+from .client import Client
+from .lifecycle import Phase
+from .wsframe import text_frame
+
+log = logging.getLogger("snakepit.world")
+
+
+class WorldRunner:
+    """Runs one world for the clients attached to it."""
+
+    def __init__(
+        self,
+        world: World,
+        *,
+        tick_rate: float,
+        max_players: int,
+        on_game_over: Callable[[Death], None] = lambda death: None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+    ) -> None:
+        self.world = world
+        self.period = 1.0 / tick_rate
+        self.tick_rate = tick_rate
+        self.max_players = max_players
+        self.clients: dict[int, Client] = {}
+        self.overruns = 0
+        #: Seconds of work of the last ticks (engine step, encoding and fan-out).
+        self.tick_work: deque[float] = deque(maxlen=1000)
+        #: Size in bytes of the last ticks' frames.
+        self.frame_bytes: deque[int] = deque(maxlen=1000)
+        self._on_game_over = on_game_over
+        self._clock = clock
+        self._sleep = sleep
+        self._wall_clock_ms = wall_clock_ms
+        self._intents: list[Join | Turn | Leave] = []
+        self._joining: dict[int, Client] = {}
+        self._players: dict[int, Client] = {}
+        self._someone_here = asyncio.Event()
+
+    # -- what connections ask for ------------------------------------------------------------
+
+    def attach(self, client: Client) -> None:
+        """Start sending this world to ``client``: a snapshot now, then every tick's frame."""
+        self.clients[client.id] = client
+        client.send(wire.snapshot(self.world))
+        self._someone_here.set()
+
+    def detach(self, client: Client) -> None:
+        """Forget ``client``; its snake (if any) leaves the world at the next tick."""
+        self.clients.pop(client.id, None)
+        self._joining.pop(client.id, None)
+        if client.snake_id is not None and self._players.pop(client.snake_id, None) is client:
+            self._intents.append(Leave(client.snake_id))
+            client.snake_id = None
+
+    @property
+    def player_count(self) -> int:
+        """Snakes alive plus joins waiting for the next tick."""
+        return len(self.world.snakes) + len(self._joining)
+
+    def join(self, client: Client) -> Error | None:
+        """Queue a snake for ``client`` at the next tick, or say why not."""
+        if self.player_count >= self.max_players:
+            return Error(
+                code="world-full",
+                message=f"This world is full ({self.max_players} players). Try again shortly.",
+            )
+        client.advance("join")
+        self._joining[client.id] = client
+        self._intents.append(Join(client.id, client.name))
+        return None
+
+    def steer(self, client: Client, direction: Direction) -> None:
+        """Queue a turn for ``client``'s snake (ignored unless it is playing)."""
+        if client.phase is Phase.PLAYING and client.snake_id is not None:
+            self._intents.append(Turn(client.snake_id, direction))
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Tick forever at ``tick_rate`` while anyone is attached; idle otherwise."""
+        deadline = self._clock()
+        while True:
+            if not self.clients and not self._intents:
+                self._someone_here.clear()
+                await self._someone_here.wait()
+                deadline = self._clock()
+            deadline += self.period
+            delay = deadline - self._clock()
+            if delay > 0:
+                await self._sleep(delay)
+            elif delay < -self.period:
+                self.overruns += 1
+                deadline = self._clock()
+            self.tick()
+
+    def tick(self) -> None:
+        """One whole tick: step, encode once, notify, fan out. Never awaits."""
+        started = time.perf_counter()
+        intents, self._intents = self._intents, []
+        report = self.world.step(intents)
+        frame = text_frame(encode(wire.frame(report, self.world, self._wall_clock_ms())))
+
+        for spawn in report.spawns:
+            client = self._joining.pop(spawn.ref, None)
+            if client is None:  # left while waiting: take the snake out again
+                self._intents.append(Leave(spawn.snake_id))
+                continue
+            client.advance("spawned")
+            client.snake_id = spawn.snake_id
+            self._players[spawn.snake_id] = client
+            client.send(Spawned(snake=spawn.snake_id))
+        for ref in report.rejected:
+            client = self._joining.pop(ref, None)
+            if client is not None:
+                client.advance("refused")
+                client.send(Error(code="no-room", message="No room for a new snake right now."))
+        for death in report.deaths:
+            self._on_game_over(death)
+            client = self._players.pop(death.snake_id, None)
+            if client is not None:
+                client.advance("died")
+                client.snake_id = None
+                client.send(wire.died(death))
+
+        gone = [c for c in self.clients.values() if not c.send_frame(frame)]
+        for client in gone:
+            self.detach(client)
+        self.frame_bytes.append(len(frame))
+        self.tick_work.append(time.perf_counter() - started)
+
+    def broadcast(self, frame: bytes) -> None:
+        """Write an already framed message to every attached client."""
+        for client in list(self.clients.values()):
+            if not client.send_frame(frame):
+                self.detach(client)
