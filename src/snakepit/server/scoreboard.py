@@ -77,6 +77,7 @@ class Scoreboard:
             while not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             if await self._write(batch):
+                log.info("scores saved games=%d", len(batch))
                 await self._refresh()
                 self._on_change(self.frame)
 

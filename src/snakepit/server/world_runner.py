@@ -142,6 +142,9 @@ class WorldRunner:
                 client.advance("refused")
                 client.send(Error(code="no-room", message="No room for a new snake right now."))
         for death in report.deaths:
+            log.info("death snake=%d name=%r cause=%s killer=%r score=%d length=%d",
+                     death.snake_id, death.name, death.cause.value, death.killer_name,
+                     death.score, death.length)
             self._on_game_over(death)
             client = self._players.pop(death.snake_id, None)
             if client is not None:
