@@ -120,6 +120,21 @@ async def test_top_scores_survive_sigkill(spawn_server, tmp_path):
     assert {e["name"] for e in top["today"]} >= set(names)
 
 
+async def test_sigterm_closes_every_connection_with_1001_and_exits_cleanly(spawn_server, tmp_path):
+    server = spawn_server("--data-dir", str(tmp_path / "data"))
+    async with await Connection.open(server.ws_url) as conn:
+        await conn.hello("Stayer")
+        await until(conn, "snapshot")
+        server.proc.send_signal(signal.SIGTERM)
+        while True:
+            raw = await asyncio.wait_for(conn.ws.receive(), 15)
+            if raw.type is aiohttp.WSMsgType.CLOSE:
+                break
+        assert raw.data == 1001
+        assert raw.extra == "server shutting down"
+    assert server.proc.wait(timeout=15) == 0
+
+
 def test_help_documents_every_setting_and_its_environment_variable():
     out = subprocess.run([SNAKEPIT, "serve", "--help"], capture_output=True, text=True,
                          check=True).stdout

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import socket
 from importlib import resources
 from pathlib import Path
 
 import msgspec
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.typedefs import Handler
 
 from ..settings import Settings
@@ -19,6 +20,7 @@ from .session import Session
 log = logging.getLogger("snakepit.http")
 
 HUB = web.AppKey("hub", Hub)
+SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
 WEB_DIR = Path(str(resources.files("snakepit") / "web"))
 
 _CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -29,7 +31,9 @@ def create_app(settings: Settings) -> web.Application:
     """A ready-to-run aiohttp application for ``settings``."""
     app = web.Application(middlewares=[_security_headers])
     app[HUB] = Hub(settings)
+    app[SOCKETS] = set()
     app.on_startup.append(_start)
+    app.on_shutdown.append(_say_goodbye)
     app.on_cleanup.append(_stop)
     app.router.add_get("/", _index)
     app.router.add_get("/ws", _websocket)
@@ -44,6 +48,16 @@ async def _start(app: web.Application) -> None:
 
 async def _stop(app: web.Application) -> None:
     await app[HUB].stop()
+
+
+async def _say_goodbye(app: web.Application) -> None:
+    """Close every WebSocket with 1001 so clients know the server is going away."""
+    sockets = list(app[SOCKETS])
+    await asyncio.gather(
+        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+          for ws in sockets),
+        return_exceptions=True,
+    )
 
 
 @web.middleware
@@ -81,6 +95,7 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
     session = Session(client, hub.runner, max_strikes=settings.max_strikes,
                       top_scores=lambda: hub.scoreboard.frame)
     log.info("connect client=%d peer=%s", client.id, peer)
+    request.app[SOCKETS].add(ws)
     try:
         async for message in ws:
             if message.type is WSMsgType.TEXT:
@@ -92,6 +107,7 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
                 await ws.close(code=code, message=reason.encode())
                 break
     finally:
+        request.app[SOCKETS].discard(ws)
         hub.runner.detach(client)
         log.info("disconnect client=%d reason=%s close_code=%s", client.id,
                  client.dropped or "client", ws.close_code)

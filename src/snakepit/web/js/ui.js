@@ -1,0 +1,239 @@
+/**
+ * ui.js — everything on the page except the canvas drawing: the start screen, the death
+ * screen, the "Connection lost" screen, the connection status and ping, the players list,
+ * the top scores and your score and length. Reads the World (never changes it).
+ *
+ * Every piece of text that comes from the server or a player is set with textContent or
+ * createTextNode, never parsed as HTML, so a name like `<svg onload=f()>` shows literally.
+ *
+ * Events: "play" (the name typed), "play-again", "reconnect".
+ */
+
+import { Emitter } from './emitter.js';
+import { snakeColor } from './palette.js';
+
+const STATUS_TEXT = {
+  connecting: 'Connecting…',
+  connected: 'Connected',
+  disconnected: 'Disconnected',
+};
+
+/** The death screen's headline for a cause of death (and the killer's name, if any). */
+export function causeText(cause, killer) {
+  switch (cause) {
+    case 'wall':
+      return 'You hit the wall';
+    case 'stone':
+      return 'You hit a stone';
+    case 'self':
+      return 'You bit yourself';
+    case 'snake':
+      return killer ? `You ran into ${killer}` : 'You ran into a snake';
+    case 'head-on':
+      return killer ? `Head-on with ${killer}` : 'Head-on crash';
+    case 'left':
+      return 'You left the game';
+    default:
+      return 'You died';
+  }
+}
+
+/** Create an element with a class and text content. */
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = String(text);
+  return node;
+}
+
+export class UI extends Emitter {
+  constructor(doc = document) {
+    super();
+    const $ = (id) => doc.getElementById(id);
+    this.doc = doc;
+    this.canvas = $('world');
+    this.board = $('board');
+    this.nameInput = $('name');
+    this.playButton = $('play');
+    this.nameError = $('name-error');
+    this.startMessage = $('start-message');
+    this.start = $('start');
+    this.death = $('death');
+    this.deathCause = $('death-cause');
+    this.playAgain = $('play-again');
+    this.lost = $('lost');
+    this.status = $('status');
+    this.ping = $('ping');
+    this.players = $('players');
+    this.playersEmpty = $('players-empty');
+    this.score = $('score');
+    this.length = $('length');
+    this.notice = $('notice');
+    this._playersSig = '';
+    this._label = '';
+    this._noticeTimer = 0;
+
+    $('start-form').addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      this.emit('play', this.nameInput.value);
+    });
+    this.playAgain.addEventListener('click', () => this.emit('play-again'));
+    $('reconnect').addEventListener('click', () => this.emit('reconnect'));
+  }
+
+  get name() {
+    return this.nameInput.value;
+  }
+
+  set name(value) {
+    this.nameInput.value = value;
+  }
+
+  setStatus(state) {
+    this.status.dataset.state = state;
+    this.status.textContent = STATUS_TEXT[state] || state;
+    if (state !== 'connected') this.setPing(null);
+    this.playButton.textContent = state === 'connecting' ? 'Connecting…' : 'Play';
+  }
+
+  /** @param {number | null} ms round trip, or null when unknown */
+  setPing(ms) {
+    this.ping.textContent = ms === null ? '— ms' : `${Math.round(ms)} ms`;
+  }
+
+  /** Keep the board's shape at width:height cells. */
+  setGridSize(width, height) {
+    this.board.style.setProperty('--grid-w', String(width));
+    this.board.style.setProperty('--grid-h', String(height));
+  }
+
+  showStart(show) {
+    this.start.hidden = !show;
+    if (show && this.lost.hidden) this.nameInput.focus();
+  }
+
+  get startVisible() {
+    return !this.start.hidden;
+  }
+
+  setNameError(text) {
+    this.nameError.textContent = text || '';
+    this.nameInput.setAttribute('aria-invalid', text ? 'true' : 'false');
+    if (text) {
+      this.nameInput.focus();
+      this.nameInput.select();
+    }
+  }
+
+  setStartMessage(text) {
+    this.startMessage.textContent = text || '';
+  }
+
+  /**
+   * Show the death screen for a `died` message.
+   * @param {{cause: string, killer: string | null, score: number, length: number, kills: number, ticks: number}} died
+   * @param {number} tickRate ticks per second, to say how long the snake lived
+   */
+  showDeath(died, tickRate) {
+    this.deathCause.textContent = causeText(died.cause, died.killer);
+    const seconds = tickRate > 0 ? died.ticks / tickRate : 0;
+    this._set('death-score', died.score);
+    this._set('death-length', died.length);
+    this._set('death-kills', died.kills);
+    this._set('death-time', `${seconds.toFixed(1)} s`);
+    this.score.textContent = String(died.score);
+    this.length.textContent = String(died.length);
+    this.death.hidden = false;
+    if (this.lost.hidden) this.playAgain.focus();
+  }
+
+  hideDeath() {
+    this.death.hidden = true;
+  }
+
+  get deathVisible() {
+    return !this.death.hidden;
+  }
+
+  showLost(show) {
+    this.lost.hidden = !show;
+    if (show) this.doc.getElementById('reconnect').focus();
+  }
+
+  /** A short-lived message over the board (errors the player should see). */
+  flash(text) {
+    this.notice.textContent = text;
+    this.notice.hidden = false;
+    clearTimeout(this._noticeTimer);
+    this._noticeTimer = setTimeout(() => {
+      this.notice.hidden = true;
+    }, 4000);
+  }
+
+  /** Move the keyboard focus off the form, to the board, for playing. */
+  focusGame() {
+    const active = this.doc.activeElement;
+    if (active && active !== this.doc.body && active.blur) active.blur();
+    this.canvas.focus({ preventScroll: true });
+  }
+
+  /** Bring the panels and the canvas' accessible description up to date with the world. */
+  refresh(world) {
+    const me = world.me;
+    if (world.tick !== null) this.canvas.dataset.tick = String(world.tick);
+    let label = `Snakepit world, ${world.width} by ${world.height}`;
+    if (me && me.body.length) {
+      const [x, y] = me.body[0];
+      label = `Your snake: heading ${me.dir} at ${x},${y}, length ${me.body.length}`;
+      this.score.textContent = String(me.score);
+      this.length.textContent = String(me.body.length);
+    }
+    if (label !== this._label) {
+      this._label = label;
+      this.canvas.setAttribute('aria-label', label);
+    }
+    this._players(world);
+  }
+
+  _players(world) {
+    const ranking = world.ranking();
+    const sig = ranking.map((s) => `${s.id}:${s.score}:${s.color}:${s.id === world.myId}:${s.name}`).join('\n');
+    if (sig === this._playersSig) return;
+    this._playersSig = sig;
+    const items = ranking.map((snake) => {
+      const li = el('li', snake.id === world.myId ? 'me' : '');
+      const swatch = el('span', 'swatch');
+      swatch.style.backgroundColor = snakeColor(snake.color);
+      li.append(swatch, el('span', 'who', snake.name), ' ', el('span', 'pts', snake.score));
+      if (snake.id === world.myId) li.setAttribute('aria-current', 'true');
+      return li;
+    });
+    this.players.replaceChildren(...items);
+    this.playersEmpty.hidden = items.length > 0;
+  }
+
+  /** Fill both top-score lists from a `top` message or /api/top-scores. */
+  renderTop(top) {
+    this._topList('top-all', top.all_time || []);
+    this._topList('top-today', top.today || []);
+  }
+
+  _topList(id, entries) {
+    const list = this.doc.getElementById(id);
+    const items = entries.map((e) => {
+      const li = el('li');
+      const kills = Number(e.kills) || 0;
+      const meta = `length ${e.length} · ${kills} ${kills === 1 ? 'kill' : 'kills'}`;
+      li.append(el('span', 'who', e.name), ' ', el('span', 'pts', e.score), ' ', el('span', 'meta', meta));
+      li.title = [e.cause && `died: ${e.cause}`, e.at].filter(Boolean).join(' · ');
+      return li;
+    });
+    list.replaceChildren(...items);
+    const empty = this.doc.getElementById(`${id}-empty`);
+    if (empty) empty.hidden = items.length > 0;
+  }
+
+  _set(id, value) {
+    this.doc.getElementById(id).textContent = String(value);
+  }
+}

@@ -1,0 +1,83 @@
+"""A real `snakepit serve` process and Debian's Chromium, driven by Playwright."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Dialog, Page, sync_playwright
+
+SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory) -> str:
+    data = tmp_path_factory.mktemp("browser-data")
+    proc = subprocess.Popen(
+        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
+         "--seed", "3"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    match = re.search(r"open (http://\S+/) in a browser", line)
+    assert match, line
+    yield match.group(1)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium (apt-get install chromium)"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Tab:
+    """One browser tab with the game open, and what went wrong in it."""
+
+    page: Page
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(browser: Browser, server_url: str):
+    """Open the game in a fresh browser context; collect page errors and dialogs."""
+    contexts = []
+
+    def open_() -> Tab:
+        context = browser.new_context(viewport={"width": 1280, "height": 800})
+        contexts.append(context)
+        tab = Tab(context.new_page())
+        tab.page.on("pageerror", lambda exc: tab.errors.append(str(exc)))
+
+        def on_dialog(dialog: Dialog) -> None:
+            tab.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        tab.page.on("dialog", on_dialog)
+        tab.page.goto(server_url)
+        return tab
+
+    yield open_
+    for context in contexts:
+        context.close()
