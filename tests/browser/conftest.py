@@ -41,8 +41,10 @@ def server_url(tmp_path_factory) -> str:
     proc.wait(timeout=20)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Browser:
+    # Module scope: sync Playwright runs an event loop in this thread while it is alive, and
+    # the asyncio tests elsewhere need the thread to themselves.
     assert Path(CHROMIUM).exists(), "the browser tests need Debian's chromium (apt-get install chromium)"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -43,6 +43,11 @@ class WorldConfig:
             raise ValueError("a world has at most 1000 x 1000 cells")
         if self.start_length < 2:
             raise ValueError("snakes start with at least 2 cells")
+        for name in ("turn_queue", "corpse_step", "corpse_ttl", "stone_interval", "stone_ttl"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1")
+        if not 1 <= self.corpse_max_digit <= 9:
+            raise ValueError("corpse_max_digit must be a digit from 1 to 9")
 
     @property
     def max_stones(self) -> int:

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import random
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 
 from .collisions import eliminate
 from .config import WorldConfig
@@ -69,6 +69,7 @@ class World:
         report = TickReport(self.tick)
         scored: set[int] = set()
         joins: list[Join] = []
+        digits_before, stones_before = dict(self.digits), set(self.stones)
 
         for intent in intents:  # stage 1
             if isinstance(intent, Turn):
@@ -119,9 +120,14 @@ class World:
                 killer.kills += 1
                 killer.score += self.config.kill_points
                 scored.add(killer.id)
+        # Killers may die this tick too: name them before anyone leaves the board. No corpse
+        # digit goes where a survivor's head lands (the winner of a head swap).
+        names = {sid: snake.name for sid, snake in self.snakes.items()}
+        landing = {new_heads[sid] for sid in ids if sid not in verdicts}
         for sid in sorted(verdicts):  # stage 5
             cause, killer_id = verdicts[sid]
-            self._kill(self.snakes[sid], cause, killer_id, report, length=old_lengths[sid])
+            self._kill(self.snakes[sid], cause, killer_id, report, length=old_lengths[sid],
+                       killer_name=names.get(killer_id), keep_clear=landing)
         for sid in ids:
             snake = self.snakes.get(sid)
             if snake is None:
@@ -142,10 +148,24 @@ class World:
         self._upkeep(report)  # stage 7
         for join in joins:  # stage 8
             self._spawn(join, report)
+        report.deaths.sort(key=lambda death: death.snake_id)
         report.scores = [(s, self.snakes[s].score) for s in sorted(scored) if s in self.snakes]
+        self._net_cells(report, digits_before, stones_before)
         return report
 
     # -- stages' helpers ---------------------------------------------------------------------
+
+    def _net_cells(self, report: TickReport, digits: dict[Cell, int], stones: set[Cell]) -> None:
+        """Report each touched cell's net change, in cell order, so that a cell emptied and
+        filled again within the tick (or the reverse) comes out right in any order of applying.
+        """
+        touched = sorted({c for c, _ in report.digits_added} | set(report.digits_removed))
+        report.digits_added = [(c, self.digits[c]) for c in touched
+                               if c in self.digits and digits.get(c) != self.digits[c]]
+        report.digits_removed = [c for c in touched if c in digits and c not in self.digits]
+        touched = sorted(set(report.stones_added) | set(report.stones_removed))
+        report.stones_added = [c for c in touched if c in self.stones and c not in stones]
+        report.stones_removed = [c for c in touched if c in stones and c not in self.stones]
 
     def _queue_turn(self, turn: Turn) -> None:
         snake = self.snakes.get(turn.snake_id)
@@ -158,19 +178,20 @@ class World:
             snake.turns.append(turn.direction)
 
     def _kill(self, snake: Snake, cause: Cause, killer_id: int | None, report: TickReport,
-              length: int | None = None) -> None:
+              length: int | None = None, killer_name: str | None = None,
+              keep_clear: Container[Cell] = ()) -> None:
         """Take ``snake`` off the board, record its game, and turn its body into digits.
 
-        ``length`` is the length it died with, when its tail has already moved this tick.
+        ``length`` is the length it died with, when its tail has already moved this tick;
+        ``killer_name`` names ``killer_id``; no digit is put on a cell in ``keep_clear``.
         """
-        killer = self.snakes.get(killer_id) if killer_id is not None else None
         report.deaths.append(
             Death(
                 snake_id=snake.id,
                 name=snake.name,
                 cause=cause,
                 killer_id=killer_id,
-                killer_name=killer.name if killer is not None else None,
+                killer_name=killer_name,
                 score=snake.score,
                 length=snake.length if length is None else length,
                 kills=snake.kills,
@@ -182,7 +203,8 @@ class World:
             del self.occupancy[cell]
         expiry = self.tick + self.config.corpse_ttl
         for i, cell in enumerate(snake.body):
-            if i % self.config.corpse_step or cell in self.digits or cell in self.stones:
+            if (i % self.config.corpse_step or cell in self.digits or cell in self.stones
+                    or cell in keep_clear):
                 continue
             value = self.rng.randint(1, self.config.corpse_max_digit)
             self.digits[cell] = value

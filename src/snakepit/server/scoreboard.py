@@ -12,7 +12,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from ..engine import Death
 from ..protocol import encode
@@ -73,7 +73,13 @@ class Scoreboard:
 
     async def _write_forever(self) -> None:
         while True:
-            batch = [await self._queue.get()]
+            try:
+                first = await asyncio.wait_for(self._queue.get(), _seconds_to_midnight())
+            except TimeoutError:  # a new day: today's list starts empty
+                await self._refresh()
+                self._on_change(self.frame)
+                continue
+            batch = [first]
             while not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             if await self._write(batch):
@@ -104,6 +110,12 @@ class Scoreboard:
                                            midnight)
         self.lists = TopScores(all_time=_entries(all_time), today=_entries(today))
         self.frame = text_frame(encode(self.lists))
+
+
+def _seconds_to_midnight() -> float:
+    now = datetime.now(UTC)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    return (midnight - now).total_seconds() + 1.0
 
 
 def _entries(records: list[GameRecord]) -> list[ScoreEntry]:
