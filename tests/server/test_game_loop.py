@@ -133,3 +133,27 @@ async def test_every_client_gets_the_same_frame_bytes_each_tick():
     frames = [t.frames[-1] for t in transports]
     assert frames[0] == frames[1] == frames[2]
     assert frames[0] is frames[1] is frames[2]  # encoded once, the same object for all
+
+
+class FlakyWorld(World):
+    """A world whose third step fails, as a bug would."""
+
+    def step(self, intents=()):
+        if self.tick == 2 and not getattr(self, "failed", False):
+            self.failed = True
+            raise RuntimeError("bug")
+        return super().step(intents)
+
+
+async def test_a_tick_that_raises_is_logged_and_the_world_keeps_ticking(caplog):
+    clock = FakeClock()
+    runner = WorldRunner(FlakyWorld(WorldConfig(), seed=1), tick_rate=10, max_players=4,
+                         clock=clock, sleep=clock.sleep)
+    runner.attach(watcher())
+    task = asyncio.create_task(runner.run())
+    while runner.world.tick < 5:
+        await asyncio.sleep(0)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert "tick failed" in caplog.text

@@ -118,7 +118,10 @@ class WorldRunner:
             elif delay < -self.period:
                 self.overruns += 1
                 deadline = self._clock()
-            self.tick()
+            try:
+                self.tick()
+            except Exception:  # a bug must not freeze the world for everyone in it
+                log.exception("tick failed tick=%d", self.world.tick)
 
     def tick(self) -> None:
         """One whole tick: step, encode once, notify, fan out. Never awaits."""
