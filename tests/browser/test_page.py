@@ -91,3 +91,25 @@ def test_a_long_hostile_name_is_refused_with_a_message_and_never_becomes_markup(
     expect(page.locator("#name-error")).to_contain_text("16", timeout=10_000)
     assert page.locator("img[src=x]").count() == 0
     assert tab.dialogs == [] and tab.errors == []
+
+
+def test_on_a_phone_the_on_screen_arrows_steer_the_snake(browser, server_url):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True, device_scale_factor=3)
+    try:
+        page = context.new_page()
+        page.goto(server_url)
+        start_playing(page, "Thumbs")
+        expect(page.locator("#touch-controls")).to_be_visible()
+        heading, _, _ = my_snake(page)
+        turn = "left" if heading in ("up", "down") else "up"
+        page.locator(f"#touch-controls [data-dir={turn}]").tap()
+        expect(page.locator("#world")).to_have_attribute(
+            "aria-label", re.compile(f"heading {turn} "), timeout=5_000)
+        # The canvas is drawn at the device's pixel density, so it stays crisp.
+        css_width, backing_width = page.evaluate(
+            "() => { const c = document.getElementById('world');"
+            " return [c.getBoundingClientRect().width, c.width]; }")
+        assert backing_width == round(css_width * 3)
+    finally:
+        context.close()
