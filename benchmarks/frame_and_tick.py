@@ -20,6 +20,7 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
+from snakepit import eventloop
 from snakepit.client import Connection
 from snakepit.client.autopilot import toward_digit
 from snakepit.protocol import decode_server
@@ -107,4 +108,4 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--tick-rate", type=float, default=10.0)
     args = parser.parse_args()
-    asyncio.run(main(args.seconds, args.tick_rate))
+    eventloop.run(main(args.seconds, args.tick_rate))

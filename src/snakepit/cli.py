@@ -8,10 +8,10 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Coroutine, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
+from . import eventloop
 from .settings import Settings
 
 log = logging.getLogger("snakepit")
@@ -81,16 +81,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
-    _run(_serve(settings))
-
-
-def _run(coro: Coroutine[Any, Any, None]) -> None:
-    try:
-        import uvloop
-    except ImportError:
-        asyncio.run(coro)
-    else:
-        uvloop.run(coro)
+    eventloop.run(_serve(settings))
 
 
 async def _serve(settings: Settings) -> None:
