@@ -21,32 +21,12 @@ import aiohttp
 from aiohttp import web
 
 from snakepit import eventloop
-from snakepit.client import Connection
-from snakepit.client.autopilot import toward_digit
+from snakepit.client.pilot import fly
 from snakepit.protocol import decode_server
-from snakepit.protocol.messages import Frame, Snapshot, Spawned
+from snakepit.protocol.messages import Frame, Snapshot
 from snakepit.server import create_app
 from snakepit.server.app import HUB
 from snakepit.settings import Settings
-
-
-async def player(url: str, name: str, stop: float) -> None:
-    async with await Connection.open(url) as conn:
-        await conn.hello(name)
-        await conn.join()
-        joining = True
-        while time.monotonic() < stop:
-            message = await conn.receive()
-            if isinstance(message, Spawned):
-                joining = False
-            elif isinstance(message, Frame):
-                if conn.snake_id is None and not joining:
-                    await conn.join()
-                    joining = True
-                elif conn.snake_id in conn.view.snakes:
-                    direction = toward_digit(conn.view, conn.snake_id)
-                    if direction and direction != conn.view.snakes[conn.snake_id].dir:
-                        await conn.turn(direction)
 
 
 async def watcher(url: str, stop: float, sizes: list[tuple[int, int]]) -> None:
@@ -85,7 +65,7 @@ async def main(seconds: float, tick_rate: float) -> None:
     stop = time.monotonic() + seconds
     sizes: list[tuple[int, int]] = []
     await asyncio.gather(watcher(url, stop, sizes),
-                         *(player(url, f"bot{i}", stop) for i in range(16)))
+                         *(fly(url, f"bot{i}", seconds) for i in range(16)))
     hub = app[HUB]
     work_ms = [w * 1000 for w in hub.runner.tick_work]
     full = [size for live, size in sizes if live == 16]

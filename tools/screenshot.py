@@ -16,34 +16,11 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from snakepit.client import Connection
-from snakepit.client.autopilot import toward_digit
-from snakepit.protocol.messages import Frame, Spawned
+from snakepit.client.pilot import fly
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 NAMES = ["Ada", "Grace", "Linus", "Guido", "Barbara"]
-
-
-async def autopilot(url: str, name: str, seconds: float) -> None:
-    async with await Connection.open(url) as conn:
-        await conn.hello(name)
-        await conn.join()
-        joining = True
-        loop = asyncio.get_running_loop()
-        end = loop.time() + seconds
-        while loop.time() < end:
-            message = await conn.receive()
-            if isinstance(message, Spawned):
-                joining = False
-            elif isinstance(message, Frame):
-                if conn.snake_id is None and not joining:
-                    await conn.join()
-                    joining = True
-                elif conn.snake_id in conn.view.snakes:
-                    way = toward_digit(conn.view, conn.snake_id)
-                    if way and way != conn.view.snakes[conn.snake_id].dir:
-                        await conn.turn(way)
 
 
 async def main(output: Path) -> None:
@@ -58,7 +35,7 @@ async def main(output: Path) -> None:
         assert match, "snakepit serve did not print its address"
         url = match.group(1)
         ws = url.replace("http://", "ws://") + "ws"
-        bots = [asyncio.create_task(autopilot(ws, n, 25)) for n in NAMES]
+        bots = [asyncio.create_task(fly(ws, n, 25)) for n in NAMES]
         await asyncio.sleep(12)
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
