@@ -62,3 +62,42 @@ async def test_a_client_that_never_reads_is_dropped_while_others_get_every_frame
         await until(player, "frame", lambda f: player.view.tick >= tick + 20)
     finally:
         stalled.close()
+
+
+def read_frames(sock: socket.socket) -> list[tuple[int, bytes]]:
+    """Everything the server sent until it closed: (opcode, payload) per frame."""
+    data = b""
+    sock.settimeout(10)
+    while chunk := sock.recv(65536):
+        data += chunk
+    data = data[data.index(b"\r\n\r\n") + 4:]
+    frames = []
+    while data:
+        opcode, size, at = data[0] & 0x0F, data[1] & 0x7F, 2
+        if size == 126:
+            size, at = int.from_bytes(data[2:4], "big"), 4
+        elif size == 127:
+            size, at = int.from_bytes(data[2:10], "big"), 10
+        frames.append((opcode, data[at:at + size]))
+        data = data[at + size:]
+    return frames
+
+
+async def test_a_client_too_slow_to_keep_up_gets_close_code_1013_after_its_backlog(
+    server, hub, connect, monkeypatch
+):
+    monkeypatch.setattr("snakepit.server.client.CLOSE_GRACE", 60.0)
+    player = await connect("Reader")
+    stalled = open_stalled_client(server.host, server.port)
+    try:
+        await until(player, "frame", lambda f: len(hub.runner.clients) == 2)
+        while len(hub.runner.clients) > 1:
+            await until(player, "frame")
+        # Now it reads at last: its backlog, then the close frame, then the end.
+        frames = await asyncio.to_thread(read_frames, stalled)
+    finally:
+        stalled.close()
+    opcode, payload = frames[-1]
+    assert opcode == 0x8
+    assert int.from_bytes(payload[:2], "big") == 1013
+    assert all(op == 0x1 for op, _ in frames[:-1])

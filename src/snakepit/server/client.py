@@ -1,8 +1,8 @@
 """One connected client as the game loop sees it: a phase, a snake, and a socket to write to.
 
 Writing never awaits. Every message goes straight into the transport's buffer; a client
-whose unsent bytes pass the limit is cut off at once, so a reader that stalls can never
-delay a tick or anyone else's frames.
+whose unsent bytes pass the limit is cut off at once (close code 1013), so a reader that
+stalls can never delay a tick or anyone else's frames.
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import msgspec
 
 from ..protocol import encode
 from .lifecycle import Phase, advance
-from .wsframe import text_frame
+from .wsframe import close_frame, text_frame
 
 log = logging.getLogger("snakepit.client")
+
+#: Seconds a cut connection gets to take its close frame before the socket is aborted.
+CLOSE_GRACE = 2.0
 
 
 class Client:
@@ -51,15 +54,22 @@ class Client:
             self.dropped = "closed"
             return False
         if transport.get_write_buffer_size() > self._limit:
-            self.cut("slow")
+            self.cut("slow", code=1013, message="too slow: not reading what the server sends")
             return False
         transport.write(frame)
         return True
 
-    def cut(self, reason: str) -> None:
-        """Drop the connection now, discarding whatever it has not read."""
-        if self.dropped is None:
-            self.dropped = reason
-            log.info("drop client=%d peer=%s reason=%s", self.id, self.peer, reason)
-        if self._transport is not None:
-            self._transport.abort()
+    def cut(self, reason: str, code: int = 1008, message: str = "") -> None:
+        """Drop the connection now: queue a close frame (``code``) behind what is waiting,
+        stop sending anything else, and abort the socket if it has not closed within
+        ``CLOSE_GRACE`` seconds (a client that reads nothing never gets the frame)."""
+        if self.dropped is not None:
+            return
+        self.dropped = reason
+        log.info("drop client=%d peer=%s reason=%s", self.id, self.peer, reason)
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        transport.write(close_frame(code, message))
+        transport.close()
+        asyncio.get_running_loop().call_later(CLOSE_GRACE, transport.abort)
