@@ -31,6 +31,10 @@ class Settings:
     heartbeat: float = 20.0
     #: How many entries the top-score lists hold.
     top_scores: int = 10
+    #: Seconds an arena stays open with nobody in it.
+    arena_grace: float = 30.0
+    #: Most arenas one process keeps open at once.
+    max_arenas: int = 2000
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.tick_rate <= 100:

@@ -36,11 +36,11 @@ async def connect(server) -> AsyncIterator[Callable[..., Awaitable[Connection]]]
     """Open connections (optionally saying hello) that are closed after the test."""
     opened: list[Connection] = []
 
-    async def open_(name: str | None = None) -> Connection:
+    async def open_(name: str | None = None, arena: str | None = None) -> Connection:
         conn = await Connection.open(str(server.make_url("/ws")))
         opened.append(conn)
         if name is not None:
-            await conn.hello(name)
+            await conn.hello(name, arena=arena)
             await until(conn, "snapshot")
         return conn
 

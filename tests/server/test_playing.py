@@ -102,16 +102,16 @@ async def test_a_finished_game_reaches_the_top_scores_of_every_client(connect, s
     assert any(e["name"] == "Scorer" for e in body["all_time"])
 
 
-async def test_a_full_world_answers_join_with_a_clear_message(connect, hub):
-    hub.runner.max_players = 2
-    one, two, three = [await connect(name) for name in ("One", "Two", "Three")]
+async def test_a_full_named_arena_answers_join_with_a_clear_message(connect, hub):
+    hub.arenas.max_players = 2
+    one, two, three = [await connect(name, arena="small") for name in ("One", "Two", "Three")]
     await play(one)
     await play(two)
     await three.join()
     error = await until(three, "error")
     assert error.code == "world-full"
     assert "full" in error.message
-    # The refused client still watches the world.
+    # The refused client still watches the arena.
     await until(three, "frame")
 
 

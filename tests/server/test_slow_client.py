@@ -48,12 +48,13 @@ async def test_a_client_that_never_reads_is_dropped_while_others_get_every_frame
 ):
     player = await connect("Reader")
     await play(player)
+    arena = hub.arenas.get(player.welcome.arena)
     stalled = open_stalled_client(server.host, server.port)
     try:
-        await until(player, "frame", lambda f: len(hub.runner.clients) == 2)
+        await until(player, "frame", lambda f: len(arena.clients) == 2)
 
         async def stalled_is_gone() -> None:
-            while len(hub.runner.clients) > 1:
+            while len(arena.clients) > 1:
                 await until(player, "frame")
 
         # Every frame the reader gets is checked to follow the one before (no tick lost).
@@ -88,10 +89,11 @@ async def test_a_client_too_slow_to_keep_up_gets_close_code_1013_after_its_backl
 ):
     monkeypatch.setattr("snakepit.server.client.CLOSE_GRACE", 60.0)
     player = await connect("Reader")
+    arena = hub.arenas.get(player.welcome.arena)
     stalled = open_stalled_client(server.host, server.port)
     try:
-        await until(player, "frame", lambda f: len(hub.runner.clients) == 2)
-        while len(hub.runner.clients) > 1:
+        await until(player, "frame", lambda f: len(arena.clients) == 2)
+        while len(arena.clients) > 1:
             await until(player, "frame")
         # Now it reads at last: its backlog, then the close frame, then the end.
         frames = await asyncio.to_thread(read_frames, stalled)

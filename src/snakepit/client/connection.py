@@ -28,6 +28,7 @@ from ..protocol.messages import (
     Snapshot,
     Spawned,
     Turn,
+    Watch,
     Welcome,
 )
 from ..protocol.codec import encode
@@ -65,11 +66,14 @@ class Connection:
         await self.ws.close()
         await self._session.close()
 
-    async def send(self, message: Hello | Join | Turn | Ping) -> None:
+    async def send(self, message: Hello | Join | Turn | Ping | Watch) -> None:
         await self.ws.send_str(encode(message).decode())
 
-    async def hello(self, name: str) -> None:
-        await self.send(Hello(protocol=PROTOCOL_VERSION, name=name))
+    async def hello(self, name: str, arena: str | None = None) -> None:
+        await self.send(Hello(protocol=PROTOCOL_VERSION, name=name, arena=arena))
+
+    async def watch(self, arena: str | None = None) -> None:
+        await self.send(Watch(arena=arena))
 
     async def join(self) -> None:
         await self.send(Join())

@@ -19,9 +19,10 @@ def snake_info(snake: Snake) -> SnakeInfo:
     )
 
 
-def snapshot(world: World) -> Snapshot:
+def snapshot(world: World, watchers: int = 0) -> Snapshot:
     """The whole world, for a client that has just arrived."""
     return Snapshot(
+        watchers=watchers,
         tick=world.tick,
         width=world.config.width,
         height=world.config.height,
@@ -31,9 +32,11 @@ def snapshot(world: World) -> Snapshot:
     )
 
 
-def frame(report: TickReport, world: World, at_ms: int) -> Frame:
-    """The delta of one tick. ``world`` is the state right after that tick."""
+def frame(report: TickReport, world: World, at_ms: int, watchers: int | None = None) -> Frame:
+    """The delta of one tick. ``world`` is the state right after that tick; ``watchers`` is
+    the new spectator count, if it changed."""
     return Frame(
+        watchers=watchers,
         tick=report.tick,
         at=at_ms,
         moves=[(m.snake_id, m.head[0], m.head[1], int(m.grew)) for m in report.moves],

@@ -26,11 +26,24 @@ class _Message(msgspec.Struct, tag_field="type", forbid_unknown_fields=True, omi
 # -- client -> server ------------------------------------------------------------------
 
 
+ArenaName = Annotated[str, msgspec.Meta(max_length=64)]
+
+
 class Hello(_Message, tag="hello"):
-    """First message on a connection: protocol version and the player's name."""
+    """First message on a connection: protocol version, the player's name, and optionally
+    the arena to enter (by name; opened if it does not exist). Without one, the server picks
+    the liveliest public arena with room."""
 
     protocol: int
     name: Annotated[str, msgspec.Meta(max_length=64)]
+    arena: ArenaName | None = None
+
+
+class Watch(_Message, tag="watch"):
+    """Move to another arena (by name, or the liveliest public one) to watch it; only while
+    not playing."""
+
+    arena: ArenaName | None = None
 
 
 class Join(_Message, tag="join"):
@@ -49,7 +62,7 @@ class Ping(_Message, tag="ping"):
     t: Annotated[float, msgspec.Meta(ge=-1e15, le=1e15)]
 
 
-ClientMessage = Hello | Join | Turn | Ping
+ClientMessage = Hello | Join | Turn | Ping | Watch
 
 
 # -- server -> client ------------------------------------------------------------------
@@ -67,10 +80,12 @@ class SnakeInfo(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
 
 
 class Welcome(_Message, tag="welcome"):
-    """Answer to hello: your normalised name and the world's shape and pace."""
+    """You are in ``arena`` (after hello, watch, or a join that moved you): your normalised
+    name and the world's shape and pace. A snapshot of that arena follows."""
 
     protocol: int
     name: str
+    arena: str
     width: int
     height: int
     tick_rate: float
@@ -86,6 +101,8 @@ class Snapshot(_Message, tag="snapshot"):
     snakes: list[SnakeInfo]
     digits: list[XYV]
     stones: list[XY]
+    #: Clients watching this arena without playing.
+    watchers: int = 0
 
 
 class Frame(_Message, tag="frame"):
@@ -106,6 +123,8 @@ class Frame(_Message, tag="frame"):
     stones: list[XY] = []
     crumbled: list[XY] = []
     scores: list[XY] = []
+    #: The number of watchers, when it changed.
+    watchers: int | None = None
 
 
 class Spawned(_Message, tag="spawned"):

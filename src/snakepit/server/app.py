@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/", _index)
     app.router.add_get("/ws", _websocket)
     app.router.add_get("/api/top-scores", _top_scores)
+    app.router.add_get("/api/arenas", _arenas)
     app.router.add_static("/static", WEB_DIR)
     return app
 
@@ -79,6 +80,18 @@ async def _top_scores(request: web.Request) -> web.Response:
     return web.Response(body=body, content_type="application/json")
 
 
+async def _arenas(request: web.Request) -> web.Response:
+    """The open arenas, liveliest first: id, players, spectators, best score now."""
+    runners = sorted(request.app[HUB].arenas.runners.values(),
+                     key=lambda r: (-r.player_count, r.serial))
+    body = msgspec.json.encode({"arenas": [
+        {"id": r.name, "public": r.public, "players": r.player_count,
+         "max_players": r.max_players, "spectators": r.watchers, "best": r.best_score}
+        for r in runners
+    ]})
+    return web.Response(body=body, content_type="application/json")
+
+
 async def _websocket(request: web.Request) -> web.WebSocketResponse:
     hub = request.app[HUB]
     settings = hub.settings
@@ -92,7 +105,7 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
     peer = request.remote or "?"
     client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit)
-    session = Session(client, hub.runner, max_strikes=settings.max_strikes,
+    session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
                       top_scores=lambda: hub.scoreboard.frame)
     log.info("connect client=%d peer=%s", client.id, peer)
     request.app[SOCKETS].add(ws)
@@ -108,7 +121,7 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
                 break
     finally:
         request.app[SOCKETS].discard(ws)
-        hub.runner.detach(client)
+        session.leave()
         log.info("disconnect client=%d reason=%s close_code=%s", client.id,
                  client.dropped or "client", ws.close_code)
     return ws

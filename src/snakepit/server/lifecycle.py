@@ -33,7 +33,7 @@ TRANSITIONS: dict[tuple[Phase, str], Phase] = {
 #: Client messages that are meaningful in each phase (others are refused or ignored).
 ACCEPTS: dict[Phase, frozenset[str]] = {
     Phase.GREETING: frozenset({"hello", "ping"}),
-    Phase.WATCHING: frozenset({"join", "ping"}),
+    Phase.WATCHING: frozenset({"join", "watch", "ping"}),
     Phase.JOINING: frozenset({"ping"}),
     Phase.PLAYING: frozenset({"turn", "ping"}),
 }

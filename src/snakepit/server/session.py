@@ -13,7 +13,18 @@ from collections.abc import Callable
 from ..engine import Direction
 from ..protocol import PROTOCOL_VERSION, InvalidName, ProtocolError, decode_client
 from ..protocol import normalise_name
-from ..protocol.messages import ClientMessage, Error, Hello, Join, Ping, Pong, Turn, Welcome
+from ..protocol.messages import (
+    ClientMessage,
+    Error,
+    Hello,
+    Join,
+    Ping,
+    Pong,
+    Turn,
+    Watch,
+    Welcome,
+)
+from .arenas import ArenaError, Arenas
 from .client import Client
 from .lifecycle import ACCEPTS, Phase
 from .world_runner import WorldRunner
@@ -24,10 +35,12 @@ log = logging.getLogger("snakepit.session")
 class Session:
     """Turns one client's messages into intents for its world."""
 
-    def __init__(self, client: Client, runner: WorldRunner, *, max_strikes: int,
+    def __init__(self, client: Client, arenas: Arenas, *, max_strikes: int,
                  top_scores: Callable[[], bytes]) -> None:
         self.client = client
-        self.runner = runner
+        self.arenas = arenas
+        #: The arena this client is in (watching or playing), once it said hello.
+        self.runner: WorldRunner | None = None
         self.max_strikes = max_strikes
         self.strikes = 0
         #: Set when the connection must be closed: (close code, reason).
@@ -66,13 +79,19 @@ class Session:
         if isinstance(message, Hello):
             self._hello(message)
         elif isinstance(message, Join):
-            error = self.runner.join(client)
-            if error is not None:
-                client.send(error)
-        elif isinstance(message, Turn):
+            self._join()
+        elif isinstance(message, Watch):
+            self._enter_named_or_any(message.arena)
+        elif isinstance(message, Turn) and self.runner is not None:
             self.runner.steer(client, Direction(message.dir))
         elif isinstance(message, Ping):
             client.send(Pong(t=message.t))
+
+    def leave(self) -> None:
+        """The connection is gone: leave the arena (a snake in play leaves the world)."""
+        if self.runner is not None:
+            self.runner.detach(self.client)
+            self.runner = None
 
     def _hello(self, hello: Hello) -> None:
         client = self.client
@@ -81,23 +100,59 @@ class Session:
                         f"this server speaks protocol {PROTOCOL_VERSION}, not {hello.protocol}")
             return
         try:
-            client.name = normalise_name(hello.name)
+            name = normalise_name(hello.name)
         except InvalidName as exc:
             self.refuse("bad-name", str(exc))
             return
-        client.advance("hello")
-        world = self.runner.world
-        client.send(Welcome(
+        client.name = name
+        if self._enter_named_or_any(hello.arena):
+            client.advance("hello")
+            client.send_frame(self._top_scores())
+            log.info("hello client=%d name=%r arena=%s", client.id, name, self.runner_name)
+
+    @property
+    def runner_name(self) -> str:
+        return self.runner.name if self.runner is not None else "-"
+
+    def _join(self) -> None:
+        """Play in this arena; from a full public arena, move to one with room first."""
+        runner = self.runner
+        assert runner is not None  # the phase table admits join only after hello
+        if not runner.has_room and runner.public:
+            self._enter(self.arenas.matchmake())
+            runner = self.runner
+            assert runner is not None
+        error = runner.join(self.client)
+        if error is not None:
+            self.client.send(error)
+
+    def _enter_named_or_any(self, arena: str | None) -> bool:
+        """Enter the named arena (opening it if needed) or the liveliest public one."""
+        try:
+            runner = self.arenas.named(arena) if arena is not None else self.arenas.matchmake()
+        except ArenaError as exc:
+            self.refuse(exc.code, exc.message)
+            return False
+        self._enter(runner)
+        return True
+
+    def _enter(self, runner: WorldRunner) -> None:
+        """Leave the current arena (if any) and watch ``runner``: welcome, then snapshot."""
+        if runner is self.runner:
+            return
+        self.leave()
+        world = runner.world
+        self.client.send(Welcome(
             protocol=PROTOCOL_VERSION,
-            name=client.name,
+            name=self.client.name,
+            arena=runner.name,
             width=world.config.width,
             height=world.config.height,
-            tick_rate=self.runner.tick_rate,
-            max_players=self.runner.max_players,
+            tick_rate=runner.tick_rate,
+            max_players=runner.max_players,
         ))
-        self.runner.attach(client)
-        client.send_frame(self._top_scores())
-        log.info("hello client=%d name=%r", client.id, client.name)
+        self.runner = runner
+        runner.attach(self.client)
 
 
 def _out_of_place(kind: str, phase: Phase) -> str:

@@ -1,10 +1,11 @@
 """The game loop of one world: a coroutine that drives the engine on a fixed timestep.
 
-The loop schedules every tick by absolute deadline (``start + n * period``), so the time a
-tick takes never pushes the next one later, and it never sleeps a whole period after doing
-work. When it falls more than a period behind it counts an overrun and starts afresh from
-now instead of bursting to catch up. With nobody connected it waits on an event and costs
-no CPU at all.
+The loop schedules every tick by absolute deadline (``phase + n * period`` on the loop's
+clock), so the time a tick takes never pushes the next one later, and it never sleeps a
+whole period after doing work. When it falls more than a period behind it counts an
+overrun, ticks at once and goes on from the next slot of its schedule instead of bursting
+through the missed ones. With nobody connected it waits on an event and costs no CPU at
+all; after ``idle_grace`` seconds of that, the loop ends (an empty arena closes).
 
 A tick is synchronous from start to end: gather the intents received since the last tick,
 step the engine, encode the frame once, tell the affected players (spawned / died), write
@@ -39,12 +40,27 @@ class WorldRunner:
         *,
         tick_rate: float,
         max_players: int,
+        name: str = "main",
+        public: bool = True,
+        serial: int = 0,
+        phase: float = 0.0,
+        idle_grace: float | None = None,
+        on_close: Callable[[WorldRunner], None] = lambda runner: None,
         on_game_over: Callable[[Death], None] = lambda death: None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
     ) -> None:
         self.world = world
+        self.name = name
+        #: Public arenas take players from matchmaking; named ones only by their name.
+        self.public = public
+        #: Order of opening, for tie-breaks.
+        self.serial = serial
+        #: Offset of this world's ticks within the period, to spread arenas' fan-outs.
+        self.phase = phase
+        self.idle_grace = idle_grace
+        self.closed = False
         self.period = 1.0 / tick_rate
         self.tick_rate = tick_rate
         self.max_players = max_players
@@ -55,6 +71,8 @@ class WorldRunner:
         #: Size in bytes of the last ticks' frames.
         self.frame_bytes: deque[int] = deque(maxlen=1000)
         self._on_game_over = on_game_over
+        self._on_close = on_close
+        self._watchers_sent = -1
         self._clock = clock
         self._sleep = sleep
         self._wall_clock_ms = wall_clock_ms
@@ -68,7 +86,7 @@ class WorldRunner:
     def attach(self, client: Client) -> None:
         """Start sending this world to ``client``: a snapshot now, then every tick's frame."""
         self.clients[client.id] = client
-        client.send(wire.snapshot(self.world))
+        client.send(wire.snapshot(self.world, self.watchers))
         self._someone_here.set()
 
     def detach(self, client: Client) -> None:
@@ -83,6 +101,20 @@ class WorldRunner:
     def player_count(self) -> int:
         """Snakes alive plus joins waiting for the next tick."""
         return len(self.world.snakes) + len(self._joining)
+
+    @property
+    def has_room(self) -> bool:
+        return not self.closed and self.player_count < self.max_players
+
+    @property
+    def watchers(self) -> int:
+        """Attached clients that are neither playing nor about to (spectators)."""
+        return len(self.clients) - len(self._players) - len(self._joining)
+
+    @property
+    def best_score(self) -> int:
+        """The highest score among the snakes alive now (0 if none)."""
+        return max((s.score for s in self.world.snakes.values()), default=0)
 
     def join(self, client: Client) -> Error | None:
         """Queue a snake for ``client`` at the next tick, or say why not."""
@@ -104,31 +136,42 @@ class WorldRunner:
     # -- the loop ------------------------------------------------------------------------------
 
     async def run(self) -> None:
-        """Tick forever at ``tick_rate`` while anyone is attached; idle otherwise."""
-        deadline = self._clock()
+        """Tick at ``tick_rate`` while anyone is attached; idle (no CPU) otherwise, and end
+        (telling ``on_close``) once nobody has been here for ``idle_grace`` seconds."""
+        deadline = self._last_slot()
         while True:
             if not self.clients and not self._intents:
                 self._someone_here.clear()
-                await self._someone_here.wait()
-                deadline = self._clock()
+                try:
+                    await asyncio.wait_for(self._someone_here.wait(), self.idle_grace)
+                except TimeoutError:
+                    if not self.clients and not self._intents:
+                        self.closed = True
+                        self._on_close(self)
+                        return
+                deadline = self._last_slot()
             deadline += self.period
             delay = deadline - self._clock()
             if delay > 0:
                 await self._sleep(delay)
             elif delay < -self.period:
                 self.overruns += 1
-                deadline = self._clock()
+                deadline = self._last_slot()
             try:
                 self.tick()
             except Exception:  # a bug must not freeze the world for everyone in it
                 log.exception("tick failed tick=%d", self.world.tick)
+
+    def _last_slot(self) -> float:
+        """The latest tick time at or before now: ``phase + n * period`` for some n."""
+        now = self._clock()
+        return now - (now - self.phase) % self.period
 
     def tick(self) -> None:
         """One whole tick: step, encode once, notify, fan out. Never awaits."""
         started = time.perf_counter()
         intents, self._intents = self._intents, []
         report = self.world.step(intents)
-        frame = text_frame(encode(wire.frame(report, self.world, self._wall_clock_ms())))
 
         for spawn in report.spawns:
             client = self._joining.pop(spawn.ref, None)
@@ -155,6 +198,10 @@ class WorldRunner:
                 client.snake_id = None
                 client.send(wire.died(death))
 
+        watchers = self.watchers
+        changed = watchers if watchers != self._watchers_sent else None
+        self._watchers_sent = watchers
+        frame = text_frame(encode(wire.frame(report, self.world, self._wall_clock_ms(), changed)))
         gone = [c for c in self.clients.values() if not c.send_frame(frame)]
         for client in gone:
             self.detach(client)

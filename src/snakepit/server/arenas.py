@@ -1,0 +1,126 @@
+"""Many worlds ("arenas") in one process: matchmaking, named arenas, closing empty ones.
+
+Public arenas are opened by matchmaking and named ``pit-1``, ``pit-2``, ...; a player who
+names no arena is put in the fullest public arena that still has room (games stay lively),
+and a new one opens when all are full. Named arenas are opened by whoever names them first
+(for a link such as ``/?arena=friday``) and are never used by matchmaking. Any arena can be
+watched. An arena nobody is in closes after a grace period.
+
+Each arena ticks at its own phase within the tick period (spread by the golden ratio), so
+the process's fan-out is smooth rather than one burst per tick.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import re
+from collections.abc import Callable
+
+from ..engine import Death, World
+from .world_runner import WorldRunner
+
+log = logging.getLogger("snakepit.arenas")
+
+_NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+_GOLDEN = 0.6180339887498949
+
+
+class ArenaError(ValueError):
+    """An arena that cannot be opened: ``code`` is the protocol's error code."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def arena_name(raw: str) -> str:
+    """The canonical form of an arena name (lowercase), or :class:`ArenaError`."""
+    name = raw.strip().lower()
+    if not _NAME.fullmatch(name):
+        raise ArenaError("bad-arena", "arena names are 1-32 letters, digits, '-' or '_', "
+                                      "starting with a letter or digit")
+    return name
+
+
+class Arenas:
+    """The arenas of this process and their game-loop tasks."""
+
+    def __init__(
+        self,
+        new_world: Callable[[], World],
+        *,
+        tick_rate: float,
+        max_players: int,
+        idle_grace: float,
+        max_arenas: int,
+        on_game_over: Callable[[Death], None],
+    ) -> None:
+        self._new_world = new_world
+        self._tick_rate = tick_rate
+        self.max_players = max_players
+        self._idle_grace = idle_grace
+        self._on_game_over = on_game_over
+        self.max_arenas = max_arenas
+        self.runners: dict[str, WorldRunner] = {}
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._public = itertools.count(1)
+        self._opened = itertools.count(0)
+
+    def get(self, name: str) -> WorldRunner | None:
+        return self.runners.get(name)
+
+    def named(self, raw: str) -> WorldRunner:
+        """The arena called ``raw``, opened now if it does not exist yet."""
+        name = arena_name(raw)
+        return self.runners.get(name) or self._open(name, public=False)
+
+    def matchmake(self) -> WorldRunner:
+        """The fullest public arena with room for one more player, or a new one."""
+        open_ = [r for r in self.runners.values() if r.public and r.has_room]
+        if open_:
+            return max(open_, key=lambda r: (r.player_count, -r.serial))
+        name = next(n for n in (f"pit-{i}" for i in self._public) if n not in self.runners)
+        return self._open(name, public=True)
+
+    def broadcast(self, frame: bytes) -> None:
+        """Write an already framed message to every client of every arena."""
+        for runner in list(self.runners.values()):
+            runner.broadcast(frame)
+
+    def _open(self, name: str, *, public: bool) -> WorldRunner:
+        if len(self.runners) >= self.max_arenas:
+            raise ArenaError("no-arena", "this server has as many arenas as it can hold")
+        serial = next(self._opened)
+        runner = WorldRunner(
+            self._new_world(),
+            name=name,
+            public=public,
+            serial=serial,
+            phase=(serial * _GOLDEN) % 1.0 / self._tick_rate,
+            tick_rate=self._tick_rate,
+            max_players=self.max_players,
+            idle_grace=self._idle_grace,
+            on_close=self._closed,
+            on_game_over=self._on_game_over,
+        )
+        self.runners[name] = runner
+        self._tasks[name] = asyncio.create_task(runner.run(), name=f"arena {name}")
+        log.info("arena opened name=%s public=%s arenas=%d", name, public, len(self.runners))
+        return runner
+
+    def _closed(self, runner: WorldRunner) -> None:
+        """Called by a runner, synchronously, as its loop ends because it stayed empty."""
+        if self.runners.get(runner.name) is runner:
+            del self.runners[runner.name]
+            self._tasks.pop(runner.name, None)
+            log.info("arena closed name=%s arenas=%d", runner.name, len(self.runners))
+
+    async def stop(self) -> None:
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._tasks.clear()
