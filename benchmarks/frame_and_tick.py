@@ -67,9 +67,11 @@ async def main(seconds: float, tick_rate: float) -> None:
     await asyncio.gather(watcher(url, stop, sizes),
                          *(fly(url, f"bot{i}", seconds) for i in range(16)))
     hub = app[HUB]
-    work_ms = [w * 1000 for w in hub.runner.tick_work]
+    arena = hub.arenas.get("pit-1")
+    assert arena is not None
+    work_ms = [sample[1] * 1000 for sample in hub.stats.samples]
     full = [size for live, size in sizes if live == 16]
-    print(f"ticks: {hub.runner.world.tick} at {tick_rate}/s, overruns: {hub.runner.overruns}")
+    print(f"ticks: {arena.world.tick} at {tick_rate}/s, overruns: {arena.overruns}")
     print(f"tick work (step + encode + fan-out to 17 sockets) ms: "
           f"p50 {percentile(work_ms, .5):.3f}  p99 {percentile(work_ms, .99):.3f}  "
           f"max {max(work_ms):.3f}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import time
 from importlib import resources
 from pathlib import Path
 
@@ -39,6 +40,7 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/ws", _websocket)
     app.router.add_get("/api/top-scores", _top_scores)
     app.router.add_get("/api/arenas", _arenas)
+    app.router.add_get("/api/stats", _stats)
     app.router.add_static("/static", WEB_DIR)
     return app
 
@@ -90,6 +92,25 @@ async def _arenas(request: web.Request) -> web.Response:
         for r in runners
     ]})
     return web.Response(body=body, content_type="application/json")
+
+
+async def _stats(request: web.Request) -> web.Response:
+    """Load figures: arenas, clients, and the ticks since ``?since=`` (a monotonic time)."""
+    hub = request.app[HUB]
+    try:
+        since = float(request.query.get("since", "0"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="since must be a number (a time.monotonic() value)")
+    runners = list(hub.arenas.runners.values())
+    body = {
+        "now": time.monotonic(),
+        "arenas": len(runners),
+        "clients": sum(len(r.clients) for r in runners),
+        "players": sum(r.player_count for r in runners),
+        "tick_rate": hub.settings.tick_rate,
+        **hub.stats.summary(since, 1 / hub.settings.tick_rate),
+    }
+    return web.Response(body=msgspec.json.encode(body), content_type="application/json")
 
 
 async def _websocket(request: web.Request) -> web.WebSocketResponse:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from ..engine import Death, World
+from .stats import TickStats
 from .world_runner import WorldRunner
 
 log = logging.getLogger("snakepit.arenas")
@@ -57,12 +58,14 @@ class Arenas:
         idle_grace: float,
         max_arenas: int,
         on_game_over: Callable[[Death], None],
+        stats: TickStats,
     ) -> None:
         self._new_world = new_world
         self._tick_rate = tick_rate
         self.max_players = max_players
         self._idle_grace = idle_grace
         self._on_game_over = on_game_over
+        self._stats = stats
         self.max_arenas = max_arenas
         self.runners: dict[str, WorldRunner] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
@@ -105,6 +108,7 @@ class Arenas:
             idle_grace=self._idle_grace,
             on_close=self._closed,
             on_game_over=self._on_game_over,
+            stats=self._stats,
         )
         self.runners[name] = runner
         self._tasks[name] = asyncio.create_task(runner.run(), name=f"arena {name}")

@@ -11,6 +11,7 @@ from ..settings import Settings
 from ..storage import SqliteScoreStore
 from .scoreboard import Scoreboard
 from .arenas import Arenas
+from .stats import TickStats
 
 log = logging.getLogger("snakepit")
 
@@ -23,12 +24,13 @@ class Hub:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = SqliteScoreStore(settings.data_dir / "scores.sqlite3")
         self._seeds = random.Random(settings.seed)
+        self.stats = TickStats()
         self.scoreboard = Scoreboard(self.store, limit=settings.top_scores,
                                      on_change=self._broadcast)
         self.arenas = Arenas(self._new_world, tick_rate=settings.tick_rate,
                              max_players=settings.max_players,
                              idle_grace=settings.arena_grace, max_arenas=settings.max_arenas,
-                             on_game_over=self.scoreboard.record)
+                             on_game_over=self.scoreboard.record, stats=self.stats)
         self._ids = itertools.count(1)
 
     def next_client_id(self) -> int:

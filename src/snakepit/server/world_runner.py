@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 
 from ..engine import Death, Direction, Join, Leave, Turn, World
@@ -26,6 +25,7 @@ from ..protocol import frames as wire
 from ..protocol.messages import Error, Spawned
 from .client import Client
 from .lifecycle import Phase
+from .stats import TickStats
 from .wsframe import text_frame
 
 log = logging.getLogger("snakepit.world")
@@ -47,6 +47,7 @@ class WorldRunner:
         idle_grace: float | None = None,
         on_close: Callable[[WorldRunner], None] = lambda runner: None,
         on_game_over: Callable[[Death], None] = lambda death: None,
+        stats: TickStats | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
@@ -66,10 +67,9 @@ class WorldRunner:
         self.max_players = max_players
         self.clients: dict[int, Client] = {}
         self.overruns = 0
-        #: Seconds of work of the last ticks (engine step, encoding and fan-out).
-        self.tick_work: deque[float] = deque(maxlen=1000)
-        #: Size in bytes of the last ticks' frames.
-        self.frame_bytes: deque[int] = deque(maxlen=1000)
+        #: How late (seconds) the tick now running started after its deadline.
+        self.lateness = 0.0
+        self.stats = stats if stats is not None else TickStats(keep=1000)
         self._on_game_over = on_game_over
         self._on_close = on_close
         self._watchers_sent = -1
@@ -157,6 +157,7 @@ class WorldRunner:
             elif delay < -self.period:
                 self.overruns += 1
                 deadline = self._last_slot()
+            self.lateness = self._clock() - deadline
             try:
                 self.tick()
             except Exception:  # a bug must not freeze the world for everyone in it
@@ -205,8 +206,8 @@ class WorldRunner:
         gone = [c for c in self.clients.values() if not c.send_frame(frame)]
         for client in gone:
             self.detach(client)
-        self.frame_bytes.append(len(frame))
-        self.tick_work.append(time.perf_counter() - started)
+        self.stats.record(time.perf_counter() - started, self.lateness, len(frame),
+                          len(self.clients))
 
     def broadcast(self, frame: bytes) -> None:
         """Write an already framed message to every attached client."""
