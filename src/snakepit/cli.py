@@ -66,11 +66,40 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"),
                        choices=["debug", "info", "warning", "error"],
                        help="log level (SNAKEPIT_LOG_LEVEL, default %(default)s)")
+    bench = commands.add_parser(
+        "bench",
+        help="measure how many clients one core holds, against a raw socket-writing baseline",
+        description="Start a server pinned to one core and load generators on the other "
+        "core(s); ramp the number of clients (a share playing, the rest watching), first "
+        "against Snakepit, then against a bare server that only writes frames of the same "
+        "size; report each step's figures, the capacity of each, and their ratio. Writes a "
+        "JSON report and a PNG chart. Only ever targets 127.0.0.1.",
+    )
+    bench.add_argument("--steps", default="1000,2000,4000,6000,8000,10000,12000",
+                       help="client counts of the ramp, comma separated (default %(default)s)")
+    bench.add_argument("--seconds", type=float, default=8.0,
+                       help="measuring window per step (default %(default)s)")
+    bench.add_argument("--warmup", type=float, default=3.0,
+                       help="settling time after connecting, per step (default %(default)s)")
+    bench.add_argument("--play-share", type=float, default=0.25,
+                       help="share of clients that play; the rest watch (default %(default)s)")
+    bench.add_argument("--tick-rate", type=float, default=10.0,
+                       help="ticks per second (default %(default)s)")
+    bench.add_argument("--generators", type=int, default=max(1, (os.cpu_count() or 2) - 1),
+                       help="load generator processes (default: one per spare core, "
+                       "%(default)s here)")
+    bench.add_argument("--out", type=Path, default=Path("bench-report.json"),
+                       help="JSON report (default %(default)s)")
+    bench.add_argument("--chart", type=Path, default=Path("bench-report.png"),
+                       help="PNG chart (default %(default)s)")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     args = build_parser().parse_args(argv)
+    if args.command == "bench":
+        _bench(args)
+        return
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
@@ -82,6 +111,19 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
     eventloop.run(_serve(settings))
+
+
+def _bench(args: argparse.Namespace) -> None:
+    from .bench.controller import BenchOptions, bench
+
+    try:
+        steps = tuple(int(n) for n in args.steps.split(","))
+    except ValueError:
+        sys.exit(f"snakepit: --steps takes numbers separated by commas, not {args.steps!r}")
+    options = BenchOptions(steps=steps, seconds=args.seconds, warmup=args.warmup,
+                           play_share=args.play_share, tick_rate=args.tick_rate,
+                           generators=args.generators, out=args.out, chart=args.chart)
+    eventloop.run(bench(options))
 
 
 async def _serve(settings: Settings) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 
-def run(main: Coroutine[Any, Any, None]) -> None:
+def run(main: Coroutine[Any, Any, Any]) -> None:
     """Run ``main`` to completion on a new event loop (uvloop when available)."""
     try:
         import uvloop

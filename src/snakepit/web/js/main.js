@@ -2,11 +2,20 @@
  * main.js — wires the client together: the connection (net.js), the world model
  * (state.js), the canvas (render.js), the page (ui.js) and the controls (input.js).
  *
- * The flow: the page loads without connecting and shows the start screen. Play opens the
- * socket (if needed), says hello with the name, and joins once welcomed. A death shows
- * the death screen; Play again joins again on the same socket. A dropped connection shows
- * "Connection lost"; Reconnect opens a new socket, says hello and returns to the start
+ * The flow: the page loads without connecting and shows the start screen, with the list
+ * of open arenas (from /api/arenas, refreshed while it is in view). Play opens the socket
+ * (if needed), says hello with the name (and the arena of the page's link, `/?arena=ID`,
+ * if any), and joins once welcomed. Watch (on a row of the list) or Go (an arena name
+ * typed: this is how named arenas are opened) says hello in that arena, or, when already
+ * welcomed, asks the server to `watch` it; the start screen then folds into a "Watching"
+ * bar so the board is in view. A death shows the death screen; Play again joins again on
+ * the same socket, Watch keeps watching. A dropped connection shows "Connection lost";
+ * Reconnect opens a new socket, says hello (in the same arena) and returns to the start
  * screen, with the world visible behind it.
+ *
+ * The server may move us to another arena at any time we are not playing (a `join` in a
+ * full public arena does): every `welcome` names the arena we are in, and the address bar
+ * follows it (`history.replaceState`), so the page's URL is always a link to the arena.
  */
 
 import { Input } from './input.js';
@@ -16,6 +25,9 @@ import { World } from './state.js';
 import { UI } from './ui.js';
 
 const NAME_KEY = 'snakepit.name';
+const ARENAS_REFRESH_MS = 3000;
+/** The protocol's limit on an arena field (a longer one is not even an arena name). */
+const ARENA_MAX = 64;
 
 const world = new World();
 const ui = new UI(document);
@@ -24,8 +36,12 @@ const input = new Input(window, ui.canvas, document.getElementById('touch-contro
 const renderer = new Renderer(ui.canvas, world);
 
 let helloName = null; // the name of the hello sent (or to send) on this socket
+let helloArena = arenaFromUrl(); // the arena named in the next hello (null: the server picks)
 let helloPending = false; // a hello was sent and not yet answered
+let watchPending = false; // a watch was sent and not yet answered
+let moveAfterWelcome = null; // an arena picked while the hello was on its way
 let wantJoin = false; // join as soon as the server has welcomed us
+let wantWatch = false; // fold the start screen into the "Watching" bar once welcomed
 let joining = false; // a join was sent and not yet answered
 let gotTop = false;
 
@@ -45,9 +61,38 @@ function saveName(name) {
   }
 }
 
+/** An arena name as the server compares them (it ignores case and surrounding spaces). */
+function arenaKey(raw) {
+  return String(raw).trim().toLowerCase().slice(0, ARENA_MAX);
+}
+
+/** The arena of the page's link (`/?arena=ID`), or null. */
+function arenaFromUrl() {
+  const raw = new URLSearchParams(window.location.search).get('arena');
+  const id = raw === null ? '' : arenaKey(raw);
+  return id || null;
+}
+
+/** Make the address bar a link to arena `id`, without a new history entry. */
+function syncUrl(id) {
+  try {
+    const url = new URL(window.location.href);
+    if (url.searchParams.get('arena') === id) return;
+    url.searchParams.set('arena', id);
+    history.replaceState(history.state, '', url);
+  } catch {
+    /* not allowed here: the link in the masthead still says where we are */
+  }
+}
+
+/** The arena we are in on this socket, or null before the server has welcomed us. */
+function currentArena() {
+  return net.welcomed ? world.arena : null;
+}
+
 function sayHello(name) {
   helloName = name;
-  helloPending = net.hello(name);
+  helloPending = net.hello(name, helloArena);
 }
 
 function join() {
@@ -55,23 +100,63 @@ function join() {
   joining = net.join();
 }
 
-function play(name) {
-  saveName(name);
+function clearMessages() {
   ui.setNameError('');
   ui.setStartMessage('');
-  wantJoin = true;
-  if (net.welcomed && name !== helloName) net.close(); // a new name needs a new connection
+  ui.setArenaError('');
+}
+
+/**
+ * Get to arena `to` (an arena name, or undefined: the current one, or the link's) as
+ * `name`, and then play (`thenJoin`) or watch.
+ */
+function go(name, to, thenJoin) {
+  saveName(name);
+  clearMessages();
+  wantJoin = thenJoin;
+  wantWatch = !thenJoin;
+  if (net.welcomed && thenJoin && name !== helloName) net.close(); // a new name needs a new connection
   if (!net.active) {
     helloName = name;
+    if (to !== undefined) helloArena = to;
+    moveAfterWelcome = null;
     world.clearMe();
     net.open(); // the hello goes out when it opens
   } else if (!net.isOpen) {
     helloName = name;
+    if (to !== undefined) helloArena = to;
   } else if (net.welcomed) {
-    join();
-  } else if (!helloPending || name !== helloName) {
-    sayHello(name); // another try after a rejected name
+    if (to !== undefined && to !== currentArena()) {
+      watchPending = net.watch(to); // a welcome and a snapshot of it come back
+    } else if (thenJoin) {
+      join();
+    } else {
+      wantWatch = false;
+      ui.showWatching(currentArena());
+    }
+  } else if (helloPending && name === helloName) {
+    if (to !== undefined) moveAfterWelcome = to; // the hello is on its way: move once welcomed
+  } else {
+    if (to !== undefined) helloArena = to;
+    sayHello(name); // another try after a refused name or arena
   }
+  ui.setStartArena(currentArena() === null ? helloArena : null);
+}
+
+function play(name) {
+  go(name, undefined, true);
+}
+
+/** Watch (or play in) arena `id` from the list or the "play with friends" field. */
+function goToArena(id, thenJoin) {
+  if (world.me || joining) return; // playing: finish this game first
+  const name = ui.name;
+  if (!name.trim()) {
+    ui.setArenaError('');
+    ui.setNameError('Type a name first');
+    return;
+  }
+  go(name, id, thenJoin);
 }
 
 function playAgain() {
@@ -84,8 +169,30 @@ function playAgain() {
   }
 }
 
+function keepWatching() {
+  const id = currentArena();
+  ui.hideDeath();
+  if (id === null) {
+    ui.showStart(true);
+  } else {
+    ui.showWatching(id);
+  }
+}
+
 ui.on('play', play);
 ui.on('play-again', playAgain);
+ui.on('keep-watching', keepWatching);
+ui.on('watch', (id) => goToArena(arenaKey(id), false));
+ui.on('play-in', (id) => goToArena(arenaKey(id), true));
+ui.on('go', (text) => {
+  const id = arenaKey(text);
+  if (!id) {
+    ui.setArenaError('Type the name of an arena: letters, digits, - or _');
+    return;
+  }
+  goToArena(id, false);
+});
+ui.on('browse', () => refreshArenas());
 ui.on('reconnect', () => {
   ui.showLost(false);
   ui.hideDeath();
@@ -93,6 +200,8 @@ ui.on('reconnect', () => {
   ui.refresh(world);
   ui.showStart(true);
   wantJoin = false;
+  wantWatch = false;
+  moveAfterWelcome = null;
   helloName = ui.name;
   net.open();
 });
@@ -113,12 +222,30 @@ net.on('open', () => {
 });
 net.on('welcome', (msg) => {
   helloPending = false;
+  watchPending = false;
   world.applyWelcome(msg);
   ui.setGridSize(world.width, world.height);
   helloName = msg.name;
   ui.name = msg.name;
   saveName(msg.name);
-  if (wantJoin) join();
+  const id = world.arena;
+  helloArena = id; // a new connection (Reconnect, another name) comes back here
+  ui.setArena(id);
+  ui.setStartArena(null);
+  syncUrl(id);
+  const next = moveAfterWelcome;
+  moveAfterWelcome = null;
+  if (next !== null && next !== id && !joining) {
+    watchPending = net.watch(next);
+    return;
+  }
+  if (wantJoin) {
+    join();
+  } else if (wantWatch && !joining) {
+    wantWatch = false;
+    ui.hideDeath();
+    ui.showWatching(id);
+  }
 });
 net.on('snapshot', (msg) => {
   world.applySnapshot(msg, performance.now());
@@ -131,6 +258,7 @@ net.on('frame', (msg) => {
 net.on('spawned', (msg) => {
   joining = false;
   wantJoin = false;
+  wantWatch = false;
   world.setMe(msg.snake);
   ui.hideDeath();
   ui.showStart(false);
@@ -148,29 +276,49 @@ net.on('top', (msg) => {
 });
 net.on('error', (msg) => {
   const text = String(msg.message || msg.code || 'Something went wrong');
+  const answersHello = !net.welcomed; // before the welcome, only the hello gets answers
+  if (answersHello) helloPending = false;
   joining = false;
   if (msg.code === 'bad-name') {
-    helloPending = false;
     wantJoin = false;
+    wantWatch = false;
     ui.hideDeath();
     ui.showStart(true);
     ui.setNameError(text);
+  } else if (msg.code === 'bad-arena' || msg.code === 'no-arena') {
+    watchPending = false;
+    wantJoin = false;
+    wantWatch = false;
+    if (answersHello) {
+      helloArena = null; // the next Play lets the server pick an arena
+      ui.setStartArena(null);
+    }
+    ui.hideDeath();
+    ui.showStart(true);
+    ui.setArenaError(text);
   } else if (msg.code === 'world-full' || msg.code === 'no-room') {
     wantJoin = false;
     ui.hideDeath();
     ui.showStart(true);
     ui.setStartMessage(text);
   } else {
+    if (watchPending && msg.code === 'out-of-place') watchPending = false;
     ui.flash(text);
   }
 });
 net.on('close', ({ wasWelcomed }) => {
-  const rejected = !wasWelcomed && ui.nameError.textContent !== '';
+  const refused = ui.nameError.textContent !== '' || ui.arenaError.textContent !== '';
+  const rejected = !wasWelcomed && refused;
   joining = false;
   wantJoin = false;
+  wantWatch = false;
   helloPending = false;
+  watchPending = false;
+  moveAfterWelcome = null;
   world.clearMe();
   ui.refresh(world);
+  ui.setArena(null);
+  ui.setStartArena(helloArena);
   ui.hideDeath();
   if (rejected) {
     ui.showStart(true); // the server hung up on a refused name: just try again
@@ -180,10 +328,34 @@ net.on('close', ({ wasWelcomed }) => {
   }
 });
 
+// -- the list of open arenas, while it is in view --------------------------------------
+
+let arenasBusy = false;
+
+async function refreshArenas() {
+  if (arenasBusy || !ui.arenasVisible || document.visibilityState === 'hidden') return;
+  arenasBusy = true;
+  try {
+    const res = await fetch('/api/arenas', { cache: 'no-store' });
+    const data = res.ok ? await res.json() : null;
+    if (data && Array.isArray(data.arenas)) ui.renderArenas(data.arenas);
+  } catch {
+    /* the server is away: keep the last list; "Connection lost" says the rest */
+  } finally {
+    arenasBusy = false;
+  }
+}
+
+setInterval(refreshArenas, ARENAS_REFRESH_MS);
+document.addEventListener('visibilitychange', () => refreshArenas());
+
+// -- start -------------------------------------------------------------------------------
+
 ui.setGridSize(world.width, world.height);
 ui.setStatus('disconnected');
 ui.setPing(null);
 ui.name = loadName();
+ui.setStartArena(helloArena);
 ui.refresh(world);
 ui.showStart(true);
 renderer.start();

@@ -101,8 +101,22 @@ export class Net extends Emitter {
     return true;
   }
 
-  hello(name) {
-    return this.send({ type: 'hello', protocol: PROTOCOL_VERSION, name });
+  /**
+   * @param {string} name
+   * @param {string | null} [arena] the arena to enter (opened if new); null: the server picks
+   */
+  hello(name, arena = null) {
+    const msg = { type: 'hello', protocol: PROTOCOL_VERSION, name };
+    if (arena) msg.arena = arena;
+    return this.send(msg);
+  }
+
+  /**
+   * Move to another arena to watch it (only while not playing); null: the liveliest public one.
+   * @param {string | null} [arena]
+   */
+  watch(arena = null) {
+    return this.send(arena ? { type: 'watch', arena } : { type: 'watch' });
   }
 
   join() {

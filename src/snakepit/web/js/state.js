@@ -7,6 +7,10 @@
  * where the head came from and which tail cell left during the last tick, and when that
  * tick arrived (`frameAt`, a performance.now() time passed in by the caller); recently
  * dead snakes are kept briefly as `ghosts` so the renderer can fade them out.
+ *
+ * One connection can move between arenas (worlds): each move brings a `welcome` and a
+ * fresh `snapshot`, which replaces everything (no ghosts or half-moves of the old arena
+ * survive it, and I have no snake until the server says `spawned` again).
  */
 
 const DIR_NAMES = new Set(['up', 'down', 'left', 'right']);
@@ -61,6 +65,8 @@ export class World {
     this.height = 40;
     this.tickRate = 10;
     this.maxPlayers = 0;
+    /** The arena this world is (from the last welcome), or null. */
+    this.arena = null;
     this.reset();
   }
 
@@ -77,6 +83,8 @@ export class World {
     /** @type {{body: number[][], color: number, at: number}[]} */
     this.ghosts = [];
     this.myId = null;
+    /** Spectators of this arena (clients in it that are not playing), or null if unknown. */
+    this.watchers = null;
     this.frameAt = 0;
     this.version = 0; // bumped on every change, for cheap "did anything change" checks
   }
@@ -96,14 +104,21 @@ export class World {
     if (msg.height > 0) this.height = msg.height;
     if (msg.tick_rate > 0) this.tickRate = msg.tick_rate;
     this.maxPlayers = msg.max_players || 0;
+    if (typeof msg.arena === 'string') this.arena = msg.arena;
     this.version++;
   }
 
-  /** Replace the whole world with a snapshot. */
+  /**
+   * Replace the whole world with a snapshot: the first one on a connection, or the one of
+   * the arena we just moved to. Nothing of the previous world survives; my snake is
+   * forgotten too (a `spawned` that follows names it again).
+   */
   applySnapshot(msg, now) {
     if (msg.width > 0) this.width = msg.width;
     if (msg.height > 0) this.height = msg.height;
     this.tick = msg.tick;
+    this.myId = null;
+    this.watchers = Number.isFinite(msg.watchers) ? msg.watchers : 0;
     this.snakes.clear();
     for (const info of msg.snakes || []) this.snakes.set(info.id, toSnake(info, now));
     this.digits.clear();
@@ -153,6 +168,7 @@ export class World {
       const snake = this.snakes.get(id);
       if (snake) snake.score = score;
     }
+    if (Number.isFinite(msg.watchers)) this.watchers = msg.watchers;
     this.version++;
     return true;
   }

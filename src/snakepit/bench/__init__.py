@@ -1,0 +1,1 @@
+"""``snakepit bench``: capacity of a Snakepit server on one core, against a raw baseline."""

@@ -1,0 +1,142 @@
+"""The raw limit: a bare asyncio server that only writes a frame to each of N sockets.
+
+It accepts WebSocket handshakes at any path, groups clients by 16 (like Snakepit's arenas),
+and in each group's own tick slot (spread over the period like arenas' ticks) writes one
+frame of a given size, stamped with the tick time like Snakepit's frames, to every client
+of the group. It reads and drops whatever clients send. ``GET /api/stats`` answers with
+the same figures as Snakepit's. This is what Snakepit's fan-out is measured against.
+
+    python -m snakepit.bench.baseline --port 8099 --frame-bytes 400
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import hashlib
+import json
+import time
+from typing import cast
+
+from .. import eventloop
+from ..server.stats import TickStats
+from ..server.wsframe import text_frame
+
+_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
+_GOLDEN = 0.6180339887498949
+
+
+class Group:
+    """Up to ``size`` clients that get the same frame at the same tick slot."""
+
+    def __init__(self, serial: int, period: float) -> None:
+        self.clients: list[asyncio.Transport] = []
+        self.phase = (serial * _GOLDEN) % 1.0 * period
+
+
+class Baseline:
+    def __init__(self, tick_rate: float, frame_bytes: int, group_size: int = 16) -> None:
+        self.period = 1.0 / tick_rate
+        self.tick_rate = tick_rate
+        self.frame_bytes = frame_bytes
+        self.group_size = group_size
+        self.groups: list[Group] = []
+        self.stats = TickStats()
+
+    def add(self, transport: asyncio.Transport) -> None:
+        if not self.groups or len(self.groups[-1].clients) >= self.group_size:
+            group = Group(len(self.groups), self.period)
+            self.groups.append(group)
+            asyncio.get_running_loop().create_task(self._tick_forever(group))
+        self.groups[-1].clients.append(transport)
+
+    def _frame(self, tick: int) -> bytes:
+        head = b'{"type":"frame","tick":%d,"at":%d,"pad":"' % (tick, time.time_ns() // 1_000_000)
+        pad = max(0, self.frame_bytes - len(head) - 4)
+        return text_frame(head + b"x" * pad + b'"}')
+
+    async def _tick_forever(self, group: Group) -> None:
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        deadline = now - (now - group.phase) % self.period
+        tick = 0
+        while True:
+            deadline += self.period
+            delay = deadline - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            late = loop.time() - deadline
+            started = time.perf_counter()
+            tick += 1
+            frame = self._frame(tick)
+            group.clients = [t for t in group.clients if not t.is_closing()]
+            for transport in group.clients:
+                transport.write(frame)
+            self.stats.record(time.perf_counter() - started, late, len(frame), len(group.clients))
+
+    def stats_body(self, since: float) -> bytes:
+        body = {"now": time.monotonic(), "arenas": len(self.groups),
+                "clients": sum(len(g.clients) for g in self.groups), "tick_rate": self.tick_rate,
+                **self.stats.summary(since, self.period)}
+        return json.dumps(body).encode()
+
+
+class Connection(asyncio.Protocol):
+    def __init__(self, baseline: Baseline) -> None:
+        self.baseline = baseline
+        self.transport: asyncio.Transport | None = None
+        self.buffer = b""
+        self.upgraded = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)
+
+    def data_received(self, data: bytes) -> None:
+        if self.upgraded or self.transport is None:
+            return
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        request, self.buffer = self.buffer[:end].decode("latin-1"), b""
+        path = request.split(" ", 2)[1] if " " in request else "/"
+        headers = {k.strip().lower(): v.strip() for k, _, v in
+                   (line.partition(":") for line in request.split("\r\n")[1:])}
+        if path.startswith("/api/stats"):
+            since = float(path.partition("since=")[2] or 0)
+            body = self.baseline.stats_body(since)
+            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+                                 + body)
+            self.transport.close()
+            return
+        accept = base64.b64encode(hashlib.sha1(headers["sec-websocket-key"].encode() + _GUID)
+                                  .digest()).decode()
+        self.transport.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                              f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
+                             .encode())
+        self.upgraded = True
+        self.baseline.add(self.transport)
+
+
+async def serve(host: str, port: int, tick_rate: float, frame_bytes: int) -> None:
+    baseline = Baseline(tick_rate, frame_bytes)
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(lambda: Connection(baseline), host, port, backlog=4096)
+    print(f"baseline listening on http://{host}:{server.sockets[0].getsockname()[1]}/", flush=True)
+    await asyncio.Event().wait()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Snakepit bench: raw fan-out baseline server")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--tick-rate", type=float, default=10.0)
+    parser.add_argument("--frame-bytes", type=int, default=400)
+    args = parser.parse_args(argv)
+    eventloop.run(serve(args.host, args.port, args.tick_rate, args.frame_bytes))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,223 @@
+"""One load-generator process: clients on real sockets, some playing, the rest watching.
+
+Players speak the real protocol: hello, join, steer away from walls, join again after
+each death; they decode the frames (to find their own head) and time each turn until the
+frame that shows it. Spectators read only what they must: every frame's size and its time
+stamp (``at``, server wall clock in ms), from which the fan-out delay is measured.
+
+Run by ``snakepit bench``; prints ``measuring`` when its measuring window opens and one
+JSON line of results at the end. Usage (for a single generator by hand):
+
+    python -m snakepit.bench.loadgen --port 8080 --players 100 --spectators 300 --arenas 7
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+
+import msgspec
+
+from .. import eventloop
+from ..protocol import decode_server
+from ..protocol.messages import Died, Frame, Spawned, Welcome
+from .histogram import Histogram
+from .wsclient import WsClient
+
+_frames = msgspec.json.Decoder(Frame)
+_STEP = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
+_TURNS = {"up": ("left", "right"), "down": ("left", "right"),
+          "left": ("up", "down"), "right": ("up", "down")}
+
+
+def _now_ms() -> float:
+    return time.time_ns() / 1e6
+
+
+class Tally:
+    """What this process measured during its window."""
+
+    def __init__(self) -> None:
+        self.measuring = False
+        self.frames = 0
+        self.bytes = 0
+        self.delay = Histogram()
+        self.latency = Histogram()
+        self.deaths = 0
+        self.errors = 0
+
+    def frame(self, payload: bytes) -> None:
+        if not self.measuring:
+            return
+        self.frames += 1
+        self.bytes += len(payload) + (2 if len(payload) < 126 else 4)
+        start = payload.find(b'"at":')
+        if start >= 0:
+            end = payload.find(b",", start)
+            if end < 0:
+                end = payload.find(b"}", start)
+            self.delay.add(_now_ms() - int(payload[start + 5:end]))
+
+
+class Player:
+    """A client that plays: avoids walls, re-joins, and times its turns."""
+
+    def __init__(self, name: str, tally: Tally) -> None:
+        self.name, self.tally = name, tally
+        self.client: WsClient | None = None
+        self.snake: int | None = None
+        self.head = (0, 0)
+        self.dir = "up"
+        self.size = (60, 40)
+        self.turn_sent: tuple[str, float] | None = None
+
+    def opened(self, client: WsClient) -> None:
+        self.client = client
+        client.send_text(b'{"type":"hello","protocol":1,"name":"%s"}' % self.name.encode())
+        client.send_text(b'{"type":"join"}')
+
+    def on_text(self, payload: bytes) -> None:
+        if payload.startswith(b'{"type":"frame"'):
+            self.tally.frame(payload)
+            if self.snake is not None:
+                self._follow(_frames.decode(payload))
+            return
+        try:
+            message = decode_server(payload)
+        except msgspec.DecodeError:
+            self.tally.errors += 1
+            return
+        if isinstance(message, Welcome):
+            self.size = (message.width, message.height)
+        elif isinstance(message, Spawned):
+            self.snake = message.snake
+            self.head = (-1, -1)
+        elif isinstance(message, Died):
+            self.snake = None
+            self.tally.deaths += self.tally.measuring
+            if self.client is not None:
+                self.client.send_text(b'{"type":"join"}')
+        elif message.__struct_config__.tag == "error":
+            self.tally.errors += 1
+
+    def _follow(self, frame: Frame) -> None:
+        for info in frame.spawns:
+            if info.id == self.snake:
+                self.head, self.dir = (info.body[0][0], info.body[0][1]), info.dir
+        for sid, x, y, _ in frame.moves:
+            if sid == self.snake:
+                dx, dy = x - self.head[0], y - self.head[1]
+                self.dir = next((d for d, s in _STEP.items() if s == (dx, dy)), self.dir)
+                self.head = (x, y)
+                break
+        else:
+            return
+        if self.turn_sent is not None and self.dir == self.turn_sent[0]:
+            if self.tally.measuring:
+                self.tally.latency.add(_now_ms() - self.turn_sent[1])
+            self.turn_sent = None
+        self._steer()
+
+    def _steer(self) -> None:
+        width, height = self.size
+        x, y = self.head
+        dx, dy = _STEP[self.dir]
+        if 1 <= x + 2 * dx < width - 1 and 1 <= y + 2 * dy < height - 1:
+            return
+        room = {"left": x, "right": width - 1 - x, "up": y, "down": height - 1 - y}
+        turn = max(_TURNS[self.dir], key=room.__getitem__)
+        if self.client is not None and self.turn_sent is None:
+            self.client.send_text(b'{"type":"turn","dir":"%s"}' % turn.encode())
+            self.turn_sent = (turn, _now_ms())
+
+
+class Spectator:
+    def __init__(self, name: str, arena: str | None, tally: Tally) -> None:
+        hello = {"type": "hello", "protocol": 1, "name": name}
+        if arena is not None:
+            hello["arena"] = arena
+        self.hello = json.dumps(hello).encode()
+        self.tally = tally
+
+    def opened(self, client: WsClient) -> None:
+        client.send_text(self.hello)
+
+    def on_text(self, payload: bytes) -> None:
+        if payload.startswith(b'{"type":"frame"'):
+            self.tally.frame(payload)
+
+
+async def generate(host: str, port: int, players: int, spectators: int, arenas: int,
+                   first: int, warmup: float, seconds: float) -> dict[str, object]:
+    tally = Tally()
+    loop = asyncio.get_running_loop()
+    clients: list[WsClient] = []
+    closed = 0
+
+    def lost(client: WsClient) -> None:
+        nonlocal closed
+        closed += tally.measuring
+
+    async def connect(role: Player | Spectator) -> None:
+        _, client = await loop.create_connection(
+            lambda: WsClient(host, port, role.on_text, role.opened, lost), host, port)
+        clients.append(client)
+
+    roles: list[Player | Spectator] = [Player(f"p{first + i}", tally) for i in range(players)]
+    roles += [Spectator(f"s{first + i}", f"pit-{(first + i) % max(arenas, 1) + 1}"
+                        if arenas else None, tally) for i in range(spectators)]
+    for start in range(0, len(roles), 200):
+        await asyncio.gather(*(connect(role) for role in roles[start:start + 200]))
+    await asyncio.sleep(warmup)
+    tally.measuring = True
+    began = time.monotonic()
+    print("measuring", began, flush=True)
+    await asyncio.sleep(seconds)
+    tally.measuring = False
+    ended = time.monotonic()
+    for client in clients:
+        client.close()
+    return {
+        "clients": len(clients),
+        "players": players,
+        "spectators": spectators,
+        "began": began,
+        "ended": ended,
+        "frames": tally.frames,
+        "bytes": tally.bytes,
+        "deaths": tally.deaths,
+        "errors": tally.errors,
+        "closed_by_server": closed,
+        "delay": tally.delay.to_json(),
+        "latency": tally.latency.to_json(),
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Snakepit load generator (one process)")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--players", type=int, default=0)
+    parser.add_argument("--spectators", type=int, default=0)
+    parser.add_argument("--arenas", type=int, default=0,
+                        help="spread spectators over pit-1..pit-N (0: let the server choose)")
+    parser.add_argument("--first", type=int, default=0, help="number of this process's first client")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--seconds", type=float, default=8.0)
+    args = parser.parse_args(argv)
+    result: dict[str, object] = {}
+
+    async def run() -> None:
+        result.update(await generate(args.host, args.port, args.players, args.spectators,
+                                     args.arenas, args.first, args.warmup, args.seconds))
+
+    eventloop.run(run())
+    sys.stdout.write(json.dumps(result) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

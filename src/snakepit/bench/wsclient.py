@@ -1,0 +1,93 @@
+"""A minimal WebSocket client protocol for load generation: cheap enough for thousands.
+
+It does the opening handshake, splits incoming frames and hands each text message to a
+callback, and sends masked text frames. It keeps no per-message objects beyond the bytes
+it is given. (Masks are all zero: RFC 6455 requires a mask, not a secret one, and a load
+generator talking to 127.0.0.1 needs no protection from cache poisoning.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import struct
+from collections.abc import Callable
+from typing import cast
+
+_MASK = b"\x00\x00\x00\x00"
+
+
+class WsClient(asyncio.Protocol):
+    """One connection. ``on_text(payload)`` is called for every text message."""
+
+    def __init__(self, host: str, port: int, on_text: Callable[[bytes], None],
+                 on_open: Callable[[WsClient], None], on_close: Callable[[WsClient], None]):
+        self._host, self._port = host, port
+        self._on_text, self._on_open, self._on_close = on_text, on_open, on_close
+        self._buffer = b""
+        self._upgraded = False
+        self.transport: asyncio.Transport | None = None
+        self.bytes_in = 0
+        self.closed = False
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.transport.write(
+            f"GET /ws HTTP/1.1\r\nHost: {self._host}:{self._port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            "Sec-WebSocket-Version: 13\r\n\r\n".encode()
+        )
+
+    def data_received(self, data: bytes) -> None:
+        self.bytes_in += len(data)
+        buffer = self._buffer + data if self._buffer else data
+        if not self._upgraded:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self._buffer = buffer
+                return
+            if not buffer.startswith(b"HTTP/1.1 101"):
+                self.close()
+                return
+            self._upgraded = True
+            buffer = buffer[end + 4:]
+            self._on_open(self)
+        at, size = 0, len(buffer)
+        while size - at >= 2:
+            opcode, length, head = buffer[at] & 0x0F, buffer[at + 1] & 0x7F, 2
+            if length == 126:
+                if size - at < 4:
+                    break
+                length, head = struct.unpack_from("!H", buffer, at + 2)[0], 4
+            elif length == 127:
+                if size - at < 10:
+                    break
+                length, head = struct.unpack_from("!Q", buffer, at + 2)[0], 10
+            if size - at < head + length:
+                break
+            if opcode == 0x1:
+                self._on_text(buffer[at + head:at + head + length])
+            elif opcode == 0x8:
+                self.close()
+            at += head + length
+        self._buffer = buffer[at:]
+
+    def send_text(self, payload: bytes) -> None:
+        if self.transport is None or self.transport.is_closing():
+            return
+        size = len(payload)
+        if size < 126:
+            header = bytes((0x81, 0x80 | size))
+        else:
+            header = struct.pack("!BBH", 0x81, 0x80 | 126, size)
+        self.transport.write(header + _MASK + payload)
+
+    def close(self) -> None:
+        if self.transport is not None:
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closed = True
+        self._on_close(self)
