@@ -1,9 +1,10 @@
 """Top scores: finished games go to the store off the event loop; the lists go to everyone.
 
 Games are written in batches by one background task that runs the blocking store on a
-single worker thread, so the game loop only appends to a queue. After each commit the
-lists are read again and ``on_change`` gets the new ``top`` message, framed once, to send
-to every client: a score shown in the lists has been committed.
+single worker thread, so the game loop only appends to a queue. After a commit that may
+change the lists they are read again and, if they did change, ``on_change`` gets the new
+``top`` message, framed once, to send to every client: a score shown in the lists has been
+committed, and games that enter no list cost no broadcast.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .wsframe import text_frame
 log = logging.getLogger("snakepit.scores")
 
 _RETRIES = 5
+#: Seconds the writer waits after the first game of a batch, to gather the ones that follow.
+_GATHER = 0.1
 
 
 class Scoreboard:
@@ -33,7 +36,8 @@ class Scoreboard:
         self._store = store
         self._limit = limit
         self._on_change = on_change
-        self._queue: asyncio.Queue[GameRecord] = asyncio.Queue()
+        #: Finished games waiting to be written; None asks the writer to finish.
+        self._queue: asyncio.Queue[GameRecord | None] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scores")
         self._task: asyncio.Task[None] | None = None
         self.lists = TopScores(all_time=[], today=[])
@@ -44,18 +48,11 @@ class Scoreboard:
         self._task = asyncio.create_task(self._write_forever(), name="scoreboard")
 
     async def stop(self) -> None:
-        """Write whatever is still queued, then stop."""
+        """Write every game still queued, then stop."""
         if self._task is not None:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
-        pending = []
-        while not self._queue.empty():
-            pending.append(self._queue.get_nowait())
-        if pending:
-            await self._write(pending)
+            self._queue.put_nowait(None)
+            await self._task
+            self._task = None
         self._executor.shutdown(wait=True)
 
     def record(self, death: Death) -> None:
@@ -76,16 +73,34 @@ class Scoreboard:
             try:
                 first = await asyncio.wait_for(self._queue.get(), _seconds_to_midnight())
             except TimeoutError:  # a new day: today's list starts empty
-                await self._refresh()
-                self._on_change(self.frame)
+                await self._publish()
                 continue
-            batch = [first]
+            if first is not None:
+                await asyncio.sleep(_GATHER)  # a burst of deaths becomes one transaction
+            items = [first]
             while not self._queue.empty():
-                batch.append(self._queue.get_nowait())
-            if await self._write(batch):
-                log.info("scores saved games=%d", len(batch))
-                await self._refresh()
-                self._on_change(self.frame)
+                items.append(self._queue.get_nowait())
+            batch = [item for item in items if item is not None]
+            if batch and await self._write(batch):
+                log.debug("scores saved games=%d", len(batch))
+                if self._could_enter(batch):
+                    await self._publish()
+            if None in items:
+                return
+
+    def _could_enter(self, batch: list[GameRecord]) -> bool:
+        """Whether any game in ``batch`` may change a list (a cheap test before a query)."""
+        for entries in (self.lists.all_time, self.lists.today):
+            if len(entries) < self._limit or any(r.score > entries[-1].score for r in batch):
+                return True
+        return False
+
+    async def _publish(self) -> None:
+        """Read the lists again; if they changed, hand the new message to ``on_change``."""
+        before = self.lists
+        await self._refresh()
+        if self.lists != before:
+            self._on_change(self.frame)
 
     async def _write(self, batch: list[GameRecord]) -> bool:
         loop = asyncio.get_running_loop()

@@ -282,12 +282,15 @@ export class UI extends Emitter {
       else if (!a.public) title.append(' ', el('span', 'tag', 'named'));
       const players = Number(a.players) || 0;
       const spectators = Number(a.spectators) || 0;
-      const meta = [
-        `${players}/${Number(a.max_players) || 0} playing`,
-        `${spectators} watching`,
-        `best ${Number(a.best) || 0}`,
-      ].join(' · ');
-      what.append(title, el('div', 'arena-meta', meta));
+      const meta = el('div', 'arena-meta');
+      meta.append(
+        el('span', 'arena-players', `${players}/${Number(a.max_players) || 0} playing`),
+        ' · ',
+        el('span', 'arena-watchers', `${spectators} watching`),
+        ' · ',
+        el('span', 'arena-best', `best ${Number(a.best) || 0}`),
+      );
+      what.append(title, meta);
       const watch = el('button', 'watch secondary small', 'Watch');
       watch.type = 'button';
       watch.setAttribute('aria-label', `Watch ${id}`);
