@@ -10,12 +10,14 @@ survives on its own.
 from __future__ import annotations
 
 import re
+import subprocess
 import time
 from collections.abc import Callable
 
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Browser, Page, expect
 
-from .conftest import Tab
+from .conftest import SNAKEPIT, Tab
 from .test_page import KEYS, LABEL, start_playing
 
 WIDTH, HEIGHT = 60, 40  # the world size of `snakepit serve` (the fixture keeps the default)
@@ -191,3 +193,57 @@ def test_a_link_with_a_bad_arena_name_says_so_and_play_still_works(open_page, se
     expect(page.locator("#arena-name")).to_have_text(re.compile(r"^pit-\d+$"))
     assert re.search(r"/\?arena=pit-\d+$", page.url)
     assert tab.errors == [] and tab.dialogs == []
+
+
+@pytest.fixture(scope="module")
+def one_player_server_url(tmp_path_factory) -> str:
+    """A server whose arenas take one player each, so a second player is moved on."""
+    data = tmp_path_factory.mktemp("browser-data-one")
+    proc = subprocess.Popen(
+        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
+         "--seed", "3", "--max-players", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    match = re.search(r"open (http://\S+/) in a browser", proc.stdout.readline())
+    assert match
+    yield match.group(1)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_playing_from_a_full_public_arena_moves_to_a_fresh_one(browser: Browser,
+                                                              one_player_server_url: str):
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 800}) for _ in range(2)]
+    try:
+        star, fan = (Tab(context.new_page()) for context in contexts)
+        for tab in (star, fan):
+            tab.page.on("pageerror", lambda exc, tab=tab: tab.errors.append(str(exc)))
+            tab.page.goto(one_player_server_url)
+        start_playing(star.page, "Star")
+        expect(star.page.locator("#arena-name")).to_have_text(re.compile(r"^pit-\d+$"))
+        arena = star.page.locator("#arena-name").text_content()
+
+        fan.page.fill("#name", "Fan")
+        row = fan.page.locator(f"#arenas li[data-arena='{arena}']")
+        eventually(lambda: expect(row).to_be_visible(timeout=300), star.page)
+        row.locator("button.watch").click()
+        eventually(lambda: expect(fan.page.locator("#players")).to_contain_text(
+            "Star", timeout=300), star.page)
+
+        keep_alive(star.page)
+        fan.page.click("#play")  # the arena is full: the server moves the fan first
+        expect(fan.page.locator("#world")).to_have_attribute("aria-label", LABEL, timeout=10_000)
+        if fan.page.locator("#arena-name").text_content() == arena:
+            pytest.skip("the star crashed just before the fan joined: the arena had room")
+        # A clean start in the new arena: only the fan's own snake, nothing of the old one.
+        expect(fan.page.locator("#arena-name")).not_to_have_text(arena)
+        expect(fan.page.locator("#players li")).to_have_count(1)
+        expect(fan.page.locator("#players li.me")).to_contain_text("Fan")
+        new_arena = fan.page.locator("#arena-name").text_content()
+        assert fan.page.url.endswith(f"/?arena={new_arena}")
+        expect(fan.page.locator("#arena-link")).to_have_attribute("href", f"/?arena={new_arena}")
+        assert star.errors == fan.errors == []
+    finally:
+        for context in contexts:
+            context.close()

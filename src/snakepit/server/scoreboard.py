@@ -26,6 +26,8 @@ log = logging.getLogger("snakepit.scores")
 _RETRIES = 5
 #: Seconds the writer waits after the first game of a batch, to gather the ones that follow.
 _GATHER = 0.1
+#: Least seconds between two broadcasts of the lists.
+_PUBLISH_INTERVAL = 1.0
 
 
 class Scoreboard:
@@ -40,12 +42,15 @@ class Scoreboard:
         self._queue: asyncio.Queue[GameRecord | None] = asyncio.Queue()
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scores")
         self._task: asyncio.Task[None] | None = None
+        self._publisher: asyncio.Task[None] | None = None
+        self._stale = asyncio.Event()
         self.lists = TopScores(all_time=[], today=[])
         self.frame = text_frame(encode(self.lists))
 
     async def start(self) -> None:
         await self._refresh()
         self._task = asyncio.create_task(self._write_forever(), name="scoreboard")
+        self._publisher = asyncio.create_task(self._publish_forever(), name="top scores")
 
     async def stop(self) -> None:
         """Write every game still queued, then stop."""
@@ -53,6 +58,10 @@ class Scoreboard:
             self._queue.put_nowait(None)
             await self._task
             self._task = None
+        if self._publisher is not None:
+            self._publisher.cancel()
+            await asyncio.gather(self._publisher, return_exceptions=True)
+            self._publisher = None
         self._executor.shutdown(wait=True)
 
     def record(self, death: Death) -> None:
@@ -73,7 +82,7 @@ class Scoreboard:
             try:
                 first = await asyncio.wait_for(self._queue.get(), _seconds_to_midnight())
             except TimeoutError:  # a new day: today's list starts empty
-                await self._publish()
+                self._stale.set()
                 continue
             if first is not None:
                 await asyncio.sleep(_GATHER)  # a burst of deaths becomes one transaction
@@ -84,7 +93,7 @@ class Scoreboard:
             if batch and await self._write(batch):
                 log.debug("scores saved games=%d", len(batch))
                 if self._could_enter(batch):
-                    await self._publish()
+                    self._stale.set()
             if None in items:
                 return
 
@@ -95,12 +104,18 @@ class Scoreboard:
                 return True
         return False
 
-    async def _publish(self) -> None:
-        """Read the lists again; if they changed, hand the new message to ``on_change``."""
-        before = self.lists
-        await self._refresh()
-        if self.lists != before:
-            self._on_change(self.frame)
+    async def _publish_forever(self) -> None:
+        """Whenever the lists may be stale, read them again and, if they changed, hand the
+        new message to ``on_change``; at most once per ``_PUBLISH_INTERVAL``, so a busy
+        server sends one list a second rather than one per death."""
+        while True:
+            await self._stale.wait()
+            self._stale.clear()
+            before = self.lists
+            await self._refresh()
+            if self.lists != before:
+                self._on_change(self.frame)
+            await asyncio.sleep(_PUBLISH_INTERVAL)
 
     async def _write(self, batch: list[GameRecord]) -> bool:
         loop = asyncio.get_running_loop()
