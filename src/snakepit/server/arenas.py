@@ -25,6 +25,8 @@ from .world_runner import WorldRunner
 log = logging.getLogger("snakepit.arenas")
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]{0,31}")
+#: Names of public arenas: a link to one that has closed opens a public one again.
+_PUBLIC = re.compile(r"pit-[0-9]+")
 _GOLDEN = 0.6180339887498949
 
 
@@ -78,7 +80,7 @@ class Arenas:
     def named(self, raw: str) -> WorldRunner:
         """The arena called ``raw``, opened now if it does not exist yet."""
         name = arena_name(raw)
-        return self.runners.get(name) or self._open(name, public=False)
+        return self.runners.get(name) or self._open(name, public=bool(_PUBLIC.fullmatch(name)))
 
     def matchmake(self) -> WorldRunner:
         """The fullest public arena with room for one more player, or a new one."""

@@ -38,7 +38,7 @@ const renderer = new Renderer(ui.canvas, world);
 let helloName = null; // the name of the hello sent (or to send) on this socket
 let helloArena = arenaFromUrl(); // the arena named in the next hello (null: the server picks)
 let helloPending = false; // a hello was sent and not yet answered
-let watchPending = false; // a watch was sent and not yet answered
+let watchPending = null; // the arena of a watch sent and not yet answered
 let moveAfterWelcome = null; // an arena picked while the hello was on its way
 let wantJoin = false; // join as soon as the server has welcomed us
 let wantWatch = false; // fold the start screen into the "Watching" bar once welcomed
@@ -126,8 +126,10 @@ function go(name, to, thenJoin) {
     helloName = name;
     if (to !== undefined) helloArena = to;
   } else if (net.welcomed) {
-    if (to !== undefined && to !== currentArena()) {
-      watchPending = net.watch(to); // a welcome and a snapshot of it come back
+    if (to !== undefined && to === watchPending) {
+      // Already on the way there (a second click): the welcome does the rest.
+    } else if (to !== undefined && to !== currentArena()) {
+      watchPending = net.watch(to) ? to : null; // a welcome and a snapshot of it come back
     } else if (thenJoin) {
       join();
     } else {
@@ -222,7 +224,7 @@ net.on('open', () => {
 });
 net.on('welcome', (msg) => {
   helloPending = false;
-  watchPending = false;
+  watchPending = null;
   world.applyWelcome(msg);
   ui.setGridSize(world.width, world.height);
   helloName = msg.name;
@@ -236,7 +238,7 @@ net.on('welcome', (msg) => {
   const next = moveAfterWelcome;
   moveAfterWelcome = null;
   if (next !== null && next !== id && !joining) {
-    watchPending = net.watch(next);
+    watchPending = net.watch(next) ? next : null;
     return;
   }
   if (wantJoin) {
@@ -286,7 +288,7 @@ net.on('error', (msg) => {
     ui.showStart(true);
     ui.setNameError(text);
   } else if (msg.code === 'bad-arena' || msg.code === 'no-arena') {
-    watchPending = false;
+    watchPending = null;
     wantJoin = false;
     wantWatch = false;
     if (answersHello) {
@@ -302,7 +304,7 @@ net.on('error', (msg) => {
     ui.showStart(true);
     ui.setStartMessage(text);
   } else {
-    if (watchPending && msg.code === 'out-of-place') watchPending = false;
+    if (msg.code === 'out-of-place') watchPending = null;
     ui.flash(text);
   }
 });
@@ -313,7 +315,7 @@ net.on('close', ({ wasWelcomed }) => {
   wantJoin = false;
   wantWatch = false;
   helloPending = false;
-  watchPending = false;
+  watchPending = null;
   moveAfterWelcome = null;
   world.clearMe();
   ui.refresh(world);
