@@ -7,6 +7,10 @@ import asyncio
 import aiohttp
 import pytest
 
+from snakepit.server.app import HARD_MESSAGE_LIMIT
+
+from .rawclient import masked_text, open_raw_client, read_frames
+
 from .playing import play, until
 
 
@@ -46,10 +50,34 @@ async def test_a_binary_message_gets_an_error(connect):
     assert error.code == "binary"
 
 
-async def test_an_oversized_message_closes_the_connection_with_1009(connect, settings):
+async def test_an_oversized_message_gets_an_error_and_counts_as_a_strike(connect, settings):
     conn = await connect("Big")
-    await conn.ws.send_str('{"type":"hello","protocol":1,"name":"' + "x" * settings.max_message_bytes + '"}')
+    await conn.ws.send_str('{"type":"ping","t":1,"pad":"' + "x" * settings.max_message_bytes + '"}')
+    error = await until(conn, "error")
+    assert error.code == "too-big"
+    assert str(settings.max_message_bytes) in error.message
+
+
+async def test_a_huge_message_closes_the_connection_with_1009_unread(connect):
+    conn = await connect("Huge")
+    await conn.ws.send_str("x" * (HARD_MESSAGE_LIMIT + 1))
     assert await close_code(conn) == 1009
+
+
+async def test_no_frame_follows_the_close_frame_of_an_abuser(server, settings):
+    sock = open_raw_client(server.host, server.port, b'{"type":"hello","protocol":1,"name":"Raw"}')
+    try:
+        for _ in range(settings.max_strikes):
+            sock.sendall(masked_text(b"nonsense"))
+        # At 50 ticks a second, a second of reading would show dozens of stray frames.
+        frames = await asyncio.to_thread(read_frames, sock, 1.0)
+    finally:
+        sock.close()
+    opcodes = [opcode for opcode, _ in frames]
+    assert 0x8 in opcodes
+    closing = opcodes.index(0x8)
+    assert int.from_bytes(frames[closing][1][:2], "big") == 1008
+    assert opcodes[closing + 1:] == []
 
 
 async def test_repeated_bad_messages_close_the_connection_with_1008(connect, settings):
@@ -74,7 +102,7 @@ async def test_other_players_keep_getting_every_tick_while_someone_misbehaves(co
     await play(player)
     abusers = [await connect(f"Abuser{i}") for i in range(3)]
     start = player.view.tick
-    await abusers[0].ws.send_str("x" * (settings.max_message_bytes + 10))
+    await abusers[0].ws.send_str("x" * (HARD_MESSAGE_LIMIT + 10))
     for _ in range(settings.max_strikes):
         await abusers[1].ws.send_str("{")
     await abusers[2].ws.send_bytes(b"\xff" * 100)

@@ -21,6 +21,8 @@ from .session import Session
 log = logging.getLogger("snakepit.http")
 
 HUB = web.AppKey("hub", Hub)
+#: Messages over this size are cut off by aiohttp itself (close 1009), unread.
+HARD_MESSAGE_LIMIT = 64 * 1024
 SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
 WEB_DIR = Path(str(resources.files("snakepit") / "web"))
 
@@ -54,7 +56,9 @@ async def _stop(app: web.Application) -> None:
 
 
 async def _say_goodbye(app: web.Application) -> None:
-    """Close every WebSocket with 1001 so clients know the server is going away."""
+    """Finish every game (so it is recorded), then close every WebSocket with 1001 so
+    clients know the server is going away."""
+    await app[HUB].finish_games()
     sockets = list(app[SOCKETS])
     await asyncio.gather(
         *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
@@ -116,7 +120,9 @@ async def _stats(request: web.Request) -> web.Response:
 async def _websocket(request: web.Request) -> web.WebSocketResponse:
     hub = request.app[HUB]
     settings = hub.settings
-    ws = web.WebSocketResponse(compress=False, max_msg_size=settings.max_message_bytes,
+    # aiohttp's own limit is only the hard stop (close 1009); messages over the protocol's
+    # limit but under this one are refused by the session with an error message.
+    ws = web.WebSocketResponse(compress=False, max_msg_size=HARD_MESSAGE_LIMIT,
                                heartbeat=settings.heartbeat)
     await ws.prepare(request)
     transport = request.transport
@@ -127,7 +133,8 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
     peer = request.remote or "?"
     client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit)
     session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
-                      top_scores=lambda: hub.scoreboard.frame)
+                      top_scores=lambda: hub.scoreboard.frame,
+                      max_message_bytes=settings.max_message_bytes)
     log.info("connect client=%d peer=%s", client.id, peer)
     request.app[SOCKETS].add(ws)
     try:
@@ -138,11 +145,13 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
                 session.on_binary()
             if session.close_with is not None:
                 code, reason = session.close_with
+                session.leave()  # no frame may follow the close frame
+                client.dropped = reason
                 await ws.close(code=code, message=reason.encode())
                 break
     finally:
         request.app[SOCKETS].discard(ws)
         session.leave()
         log.info("disconnect client=%d reason=%s close_code=%s", client.id,
-                 client.dropped or "client", ws.close_code)
+                 client.dropped or ("shutdown" if hub.closing else "client"), ws.close_code)
     return ws

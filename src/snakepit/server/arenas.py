@@ -124,9 +124,12 @@ class Arenas:
             self._tasks.pop(runner.name, None)
             log.info("arena closed name=%s arenas=%d", runner.name, len(self.runners))
 
-    async def stop(self) -> None:
+    async def finish(self) -> None:
+        """Stop every game loop, then end every game in one last tick (so it is recorded)."""
         tasks = list(self._tasks.values())
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._tasks.clear()
+        for runner in list(self.runners.values()):
+            runner.finish()

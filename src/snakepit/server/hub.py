@@ -32,6 +32,8 @@ class Hub:
                              idle_grace=settings.arena_grace, max_arenas=settings.max_arenas,
                              on_game_over=self.scoreboard.record, stats=self.stats)
         self._ids = itertools.count(1)
+        #: True once the server has begun to stop.
+        self.closing = False
 
     def next_client_id(self) -> int:
         return next(self._ids)
@@ -41,8 +43,14 @@ class Hub:
         log.info("started size=%dx%d tick_rate=%s max_players=%d", self.settings.width,
                  self.settings.height, self.settings.tick_rate, self.settings.max_players)
 
+    async def finish_games(self) -> None:
+        """The server is stopping: end every game so it is recorded; accept no more."""
+        self.closing = True
+        await self.arenas.finish()
+
     async def stop(self) -> None:
-        await self.arenas.stop()
+        if not self.closing:
+            await self.finish_games()
         await self.scoreboard.stop()
         self.store.close()
 

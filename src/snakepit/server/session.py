@@ -36,8 +36,9 @@ class Session:
     """Turns one client's messages into intents for its world."""
 
     def __init__(self, client: Client, arenas: Arenas, *, max_strikes: int,
-                 top_scores: Callable[[], bytes]) -> None:
+                 top_scores: Callable[[], bytes], max_message_bytes: int = 4096) -> None:
         self.client = client
+        self.max_message_bytes = max_message_bytes
         self.arenas = arenas
         #: The arena this client is in (watching or playing), once it said hello.
         self.runner: WorldRunner | None = None
@@ -49,6 +50,12 @@ class Session:
 
     def on_text(self, data: str) -> None:
         """Handle one text message from the client."""
+        if len(data) > self.max_message_bytes:  # characters; a quick bound before encoding
+            self.refuse("too-big", f"messages are at most {self.max_message_bytes} bytes")
+            return
+        if len(data.encode()) > self.max_message_bytes:
+            self.refuse("too-big", f"messages are at most {self.max_message_bytes} bytes")
+            return
         try:
             message = decode_client(data)
         except ProtocolError as exc:

@@ -78,6 +78,8 @@ class WorldRunner:
         self._wall_clock_ms = wall_clock_ms
         self._intents: list[Join | Turn | Leave] = []
         self._joining: dict[int, Client] = {}
+        #: Turns each client sent since the last tick.
+        self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
         self._someone_here = asyncio.Event()
 
@@ -92,7 +94,9 @@ class WorldRunner:
     def detach(self, client: Client) -> None:
         """Forget ``client``; its snake (if any) leaves the world at the next tick."""
         self.clients.pop(client.id, None)
-        self._joining.pop(client.id, None)
+        if self._joining.pop(client.id, None) is not None:
+            self._intents = [i for i in self._intents
+                             if not (isinstance(i, Join) and i.ref == client.id)]
         if client.snake_id is not None and self._players.pop(client.snake_id, None) is client:
             self._intents.append(Leave(client.snake_id))
             client.snake_id = None
@@ -129,9 +133,13 @@ class WorldRunner:
         return None
 
     def steer(self, client: Client, direction: Direction) -> None:
-        """Queue a turn for ``client``'s snake (ignored unless it is playing)."""
+        """Queue a turn for ``client``'s snake (ignored unless it is playing). Turns beyond
+        what the snake can queue in one tick are dropped here, unseen by the engine."""
         if client.phase is Phase.PLAYING and client.snake_id is not None:
-            self._intents.append(Turn(client.snake_id, direction))
+            sent = self._turns.get(client.id, 0)
+            if sent < self.world.config.turn_queue:
+                self._turns[client.id] = sent + 1
+                self._intents.append(Turn(client.snake_id, direction))
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -162,6 +170,7 @@ class WorldRunner:
                 self.tick()
             except Exception:  # a bug must not freeze the world for everyone in it
                 log.exception("tick failed tick=%d", self.world.tick)
+                self._resync()
 
     def _last_slot(self) -> float:
         """The latest tick time at or before now: ``phase + n * period`` for some n."""
@@ -172,6 +181,7 @@ class WorldRunner:
         """One whole tick: step, encode once, notify, fan out. Never awaits."""
         started = time.perf_counter()
         intents, self._intents = self._intents, []
+        self._turns.clear()
         report = self.world.step(intents)
 
         for spawn in report.spawns:
@@ -208,6 +218,18 @@ class WorldRunner:
             self.detach(client)
         self.stats.record(time.perf_counter() - started, self.lateness, len(frame),
                           len(self.clients))
+
+    def _resync(self) -> None:
+        """After a failed tick, whose frame may never have gone out: a snapshot for all."""
+        self.broadcast(text_frame(encode(wire.snapshot(self.world, self.watchers))))
+
+    def finish(self) -> None:
+        """End the world's games now (the server is stopping): every snake leaves in one
+        last tick, so its game is recorded, and the loop is over."""
+        self.closed = True
+        self._intents.extend(Leave(sid) for sid in sorted(self.world.snakes))
+        if self._intents:
+            self.tick()
 
     def broadcast(self, frame: bytes) -> None:
         """Write an already framed message to every attached client."""
