@@ -39,29 +39,29 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="run the game server",
         description="Run the game server. Every option can also be set by the environment "
-        "variable named in its help; a flag wins over the variable.",
+        "variable named in its help; a flag wins over the variable. (argparse checks both the "
+        "same way, so a bad variable is reported under its flag's name.)",
     )
     serve.add_argument("--host", default=_env("HOST", defaults.host),
                        help="address to listen on (SNAKEPIT_HOST, default %(default)s)")
-    serve.add_argument("--port", type=int, default=int(_env("PORT", str(defaults.port))),
+    serve.add_argument("--port", type=int, default=_env("PORT", str(defaults.port)),
                        help="TCP port; 0 picks a free one (SNAKEPIT_PORT, default %(default)s)")
     serve.add_argument("--data-dir", type=Path,
-                       default=Path(_env("DATA_DIR", str(defaults.data_dir))),
+                       default=_env("DATA_DIR", str(defaults.data_dir)),
                        help="folder for the top-score database, created if missing "
                        "(SNAKEPIT_DATA_DIR, default ./%(default)s)")
     serve.add_argument("--tick-rate", type=float,
-                       default=float(_env("TICK_RATE", str(defaults.tick_rate))),
+                       default=_env("TICK_RATE", str(defaults.tick_rate)),
                        help="ticks per second (SNAKEPIT_TICK_RATE, default %(default)s)")
     serve.add_argument("--world-size", type=_size,
-                       default=_size(_env("WORLD_SIZE", f"{defaults.width}x{defaults.height}")),
+                       default=_env("WORLD_SIZE", f"{defaults.width}x{defaults.height}"),
                        metavar="WxH",
                        help="world width x height in cells (SNAKEPIT_WORLD_SIZE, default "
                        f"{defaults.width}x{defaults.height})")
     serve.add_argument("--max-players", type=int,
-                       default=int(_env("MAX_PLAYERS", str(defaults.max_players))),
+                       default=_env("MAX_PLAYERS", str(defaults.max_players)),
                        help="snakes per world (SNAKEPIT_MAX_PLAYERS, default %(default)s)")
-    seed = _env("SEED", "")
-    serve.add_argument("--seed", type=int, default=int(seed) if seed else None,
+    serve.add_argument("--seed", type=int, default=os.environ.get("SNAKEPIT_SEED"),
                        help="seed of the world's generator (SNAKEPIT_SEED, default: random)")
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"),
                        choices=["debug", "info", "warning", "error"],
@@ -110,7 +110,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         )
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
-    eventloop.run(_serve(settings))
+    try:
+        eventloop.run(_serve(settings))
+    except OSError as exc:  # the port is taken, the data folder cannot be made, ...
+        sys.exit(f"snakepit: {exc}")
 
 
 def _bench(args: argparse.Namespace) -> None:

@@ -43,3 +43,5 @@ class Settings:
             raise ValueError("max players must be between 1 and 256")
         if not 0 <= self.port <= 65535:
             raise ValueError("port must be between 0 and 65535")
+        if not (10 <= self.width <= 1000 and 10 <= self.height <= 1000):
+            raise ValueError("the world is 10 to 1000 cells wide and high")

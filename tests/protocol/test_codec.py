@@ -24,7 +24,7 @@ def test_client_messages_round_trip():
         ('{"type": "ping", "t": ' + "9" * 5000 + "}", "bad-message"),
         ("[" * 2000 + "]" * 2000, "bad-message"),
         ('{"type": "hello", "protocol": 1}', "bad-message"),
-        ('{"type": "hello", "protocol": 1, "name": "' + "x" * 65 + '"}', "bad-message"),
+        ('{"type": "hello", "protocol": 1, "name": "' + "x" * 257 + '"}', "bad-message"),
         ('{"dir": "up"}', "bad-message"),
     ],
 )

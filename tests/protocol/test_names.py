@@ -36,6 +36,9 @@ def test_accepted_names_take_their_normal_form(raw, normal, why):
         ("a\x00b", "control characters are not printable"),
         ("a\ud800b", "a lone surrogate is not a character"),
         ("a\ue000b", "private-use characters render differently everywhere"),
+        ("\u3164\u3164", "Hangul fillers are letters that draw nothing"),
+        ("\u2800", "the blank braille pattern draws nothing"),
+        ("\u0301\u0301", "combining marks alone have nothing to sit on"),
     ],
 )
 def test_refused_names_say_why(raw, why):

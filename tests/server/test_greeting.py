@@ -26,6 +26,7 @@ async def test_hello_is_answered_with_welcome_snapshot_and_top_scores(connect):
         ("", "a name needs at least one visible character"),
         ("   ", "whitespace alone is no name"),
         ("x" * 17, "names have at most 16 characters"),
+        ("x" * 100, "a long name gets the name rule's answer, not a decoder's"),
         ("evil\u202egnp", "a bidi override would make the name read differently"),
         ("zero\u200bwidth", "zero-width characters hide differences between names"),
         ("bell\x07", "control characters are not printable"),

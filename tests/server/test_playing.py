@@ -45,31 +45,41 @@ async def test_views_of_all_clients_agree_tick_by_tick(connect):
 
 
 async def test_eating_a_digit_scores_it_and_grows_the_snake(connect):
+    """Seek digits until one is eaten and the snake lives through its growth; the score goes
+    up by the digit and the body grows by as many cells (one per tick)."""
     conn = await connect("Eater")
-    snake_id = await play(conn)
-    start_score = 0
-    for _ in range(2000):
+    for _game in range(20):
+        snake_id = await play(conn)
+        eaten = await seek_and_eat(conn, snake_id)
+        if eaten is None:
+            continue
+        length = len(conn.view.snakes[snake_id].body)
+        for _ in range(eaten):
+            await until(conn, "frame")
+            if snake_id not in conn.view.snakes:
+                break
+            steer_safely = safe_directions(conn.view, snake_id)
+            if steer_safely and conn.view.snakes[snake_id].dir not in steer_safely:
+                await conn.turn(steer_safely[0])
+        else:
+            assert conn.view.snakes[snake_id].score == eaten
+            assert len(conn.view.snakes[snake_id].body) == length + eaten == 3 + eaten
+            return
+    raise AssertionError("no snake lived long enough to eat and grow in 20 games")
+
+
+async def seek_and_eat(conn, snake_id: int) -> int | None:
+    """Steer toward digits until the snake eats one (its value) or dies (None)."""
+    while True:
         frame = await until(conn, "frame")
         if snake_id not in conn.view.snakes:
-            snake_id = await play(conn)
-            continue
+            return None
         score = dict(frame.scores).get(snake_id)
         if score is not None:
-            break
+            return score
         direction = toward_digit(conn.view, snake_id)
         if direction is not None and direction != conn.view.snakes[snake_id].dir:
             await conn.turn(direction)
-    assert score is not None and score > start_score
-    eaten = score
-    # The snake grows by the digit's value over the next ticks.
-    for _ in range(eaten + 2):
-        await until(conn, "frame")
-        if snake_id not in conn.view.snakes:
-            return  # died while growing; the growth rules are covered by the engine tests
-        direction = safe_directions(conn.view, snake_id)
-        if direction and conn.view.snakes[snake_id].dir not in direction:
-            await conn.turn(direction[0])
-    assert len(conn.view.snakes[snake_id].body) == 3 + eaten
 
 
 async def test_crashing_into_the_wall_ends_the_game_and_play_again_starts_another(connect):

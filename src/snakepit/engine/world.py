@@ -14,11 +14,12 @@ The stages of a tick, in order (docs/rules.md says the same in prose):
    its tail (and grows by one cell); any other snake's tail leaves its cell.
 4. **Eliminate.** Walls, stones, bodies, head-ons: see :mod:`snakepit.engine.collisions`.
    Killers are credited (``kill_points`` and a kill) before anyone's record is written.
-5. **Commit.** Dead snakes leave the board; survivors' heads take their new cells.
+5. **Commit.** Dead snakes leave the board and each dead body turns into digits (every
+   ``corpse_step``-th cell, never under a surviving head; they fade after ``corpse_ttl`` ticks);
+   survivors' heads take their new cells.
 6. **Feed.** A surviving head on a digit eats it: score and growth grow by its value.
-7. **Corpses and upkeep.** Each dead body turns into digits (every ``corpse_step``-th cell),
-   which fade after ``corpse_ttl`` ticks; old stones crumble; a new stone may appear; digits
-   are topped up to ``digits_base + digits_per_snake * live snakes``.
+7. **Upkeep.** Corpse digits and stones whose time has come fade or crumble; a new stone
+   may appear; digits are topped up to ``digits_base + digits_per_snake * live snakes``.
 8. **Spawn.** Each ``Join`` gets a snake on free cells away from the border and other heads,
    facing open space (in the order the joins were given); a join that finds no room is
    reported as rejected.
@@ -39,7 +40,7 @@ from .geometry import Cell, chebyshev
 from .model import Cause, Death, Join, Leave, Move, Snake, Spawn, TickReport, Turn
 from .placement import find_cell, place_snake
 
-PALETTE_SIZE = 12
+PALETTE_SIZE = 16
 
 
 class World:

@@ -35,7 +35,8 @@ class Hello(_Message, tag="hello"):
     the liveliest public arena with room."""
 
     protocol: int
-    name: Annotated[str, msgspec.Meta(max_length=64)]
+    #: Any length up to 256 reaches the name rules (and gets their ``bad-name`` answer).
+    name: Annotated[str, msgspec.Meta(max_length=256)]
     arena: ArenaName | None = None
 
 
@@ -106,7 +107,8 @@ class Snapshot(_Message, tag="snapshot"):
 
 
 class Frame(_Message, tag="frame"):
-    """What changed in one tick. Apply in field order: deaths, moves, spawns, then cells.
+    """What changed in one tick. Apply deaths, then moves, then spawns, then the cells (no
+    cell is both added and removed within one kind, so their order does not matter).
 
     ``moves``: ``[id, x, y, grew]`` per surviving snake: its new head; ``grew`` is 1 when the
     tail stayed. ``deaths``: ``[id, cause, killer_id or null]``. ``at``: server time (Unix
@@ -122,7 +124,8 @@ class Frame(_Message, tag="frame"):
     eaten: list[XY] = []
     stones: list[XY] = []
     crumbled: list[XY] = []
-    scores: list[XY] = []
+    #: ``[id, score]`` for snakes whose score changed.
+    scores: list[tuple[int, int]] = []
     #: The number of watchers, when it changed.
     watchers: int | None = None
 

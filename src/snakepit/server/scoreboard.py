@@ -112,9 +112,14 @@ class Scoreboard:
             await self._stale.wait()
             self._stale.clear()
             before = self.lists
-            await self._refresh()
-            if self.lists != before:
-                self._on_change(self.frame)
+            try:
+                await self._refresh()
+            except Exception as exc:  # sqlite3 raises several kinds; try again later
+                log.warning("top scores not read error=%r", exc)
+                self._stale.set()
+            else:
+                if self.lists != before:
+                    self._on_change(self.frame)
             await asyncio.sleep(_PUBLISH_INTERVAL)
 
     async def _write(self, batch: list[GameRecord]) -> bool:

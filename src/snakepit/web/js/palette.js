@@ -1,5 +1,5 @@
 /**
- * palette.js — the 12 snake colours (indexed 0..11 by the protocol's `color` field) and
+ * palette.js — the 16 snake colours (indexed 0..15 by the protocol's `color` field) and
  * the colours of the board, chosen to read well on a dark background. Shared by the
  * canvas renderer and the DOM panels so a snake has the same colour everywhere.
  */
@@ -17,6 +17,10 @@ export const SNAKE_COLORS = Object.freeze([
   '#e07bff', // magenta
   '#ff7eb6', // pink
   '#e9d8b4', // sand
+  '#c2410c', // rust
+  '#f5f5f5', // white
+  '#8b5cf6', // indigo
+  '#84cc16', // olive
 ]);
 
 /**
