@@ -15,7 +15,7 @@ from .playing import until
 async def test_aiohttp_decodes_frames_of_every_length_form(connect, hub, size):
     conn = await connect("Reader")
     filler = "y" * size
-    hub.arenas.broadcast(text_frame(encode(Error(code="big", message=filler))))
+    hub.arenas.post(text_frame(encode(Error(code="big", message=filler))))
     error = await until(conn, "error")
     assert error.message == filler
 

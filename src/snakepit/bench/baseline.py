@@ -75,10 +75,10 @@ class Baseline:
                 transport.write(frame)
             self.stats.record(time.perf_counter() - started, late, len(frame), len(group.clients))
 
-    def stats_body(self, since: float) -> bytes:
+    def stats_body(self, since: float, until: float) -> bytes:
         body = {"now": time.monotonic(), "arenas": len(self.groups),
                 "clients": sum(len(g.clients) for g in self.groups), "tick_rate": self.tick_rate,
-                **self.stats.summary(since, self.period)}
+                **self.stats.summary(since, self.period, until)}
         return json.dumps(body).encode()
 
 
@@ -104,8 +104,9 @@ class Connection(asyncio.Protocol):
         headers = {k.strip().lower(): v.strip() for k, _, v in
                    (line.partition(":") for line in request.split("\r\n")[1:])}
         if path.startswith("/api/stats"):
-            since = float(path.partition("since=")[2] or 0)
-            body = self.baseline.stats_body(since)
+            query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
+            body = self.baseline.stats_body(float(query.get("since", 0)),
+                                            float(query.get("until", "inf")))
             self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
                                  + body)

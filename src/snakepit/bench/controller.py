@@ -107,9 +107,9 @@ class Target:
         await asyncio.sleep(0.5)
         self.rss_idle = _proc_rss_bytes(self.proc.pid)
 
-    async def stats(self, since: float) -> dict[str, float]:
+    async def stats(self, since: float, until: float) -> dict[str, float]:
         async with aiohttp.ClientSession() as http:
-            url = f"http://127.0.0.1:{self.port}/api/stats?since={since}"
+            url = f"http://127.0.0.1:{self.port}/api/stats?since={since}&until={until}"
             async with http.get(url) as response:
                 return await response.json(content_type=None)
 
@@ -175,14 +175,15 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
     """Connect ``clients``, measure one window, and return the step's figures."""
     results = await _generate(target, clients, options)
     began = max(r["began"] for r in results)
-    stats = await target.stats(began)
+    ended = min(r["ended"] for r in results)
+    stats = await target.stats(began, ended)
     delay, latency = Histogram(), Histogram()
     for r in results:
         delay.merge(Histogram.from_json(r["delay"]))
         latency.merge(Histogram.from_json(r["latency"]))
     connected = sum(r["clients"] for r in results)
     frames = sum(r["frames"] for r in results)
-    seconds = options.seconds
+    seconds = max(ended - began, 1e-9)
     ticks = stats.get("ticks", 0)
     arenas = max(stats.get("arenas", 1), 1)
     overrun = stats.get("overrun_ticks", 0) / ticks if ticks else 1.0
@@ -204,7 +205,7 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         "server_rss_per_client_kb": (results[0]["server_rss"] - target.rss_idle) / max(connected, 1) / 1024,
         "input_to_frame_p50_ms": latency.percentile(0.50),
         "input_to_frame_p99_ms": latency.percentile(0.99),
-        "frames_per_client_per_second": frames / max(connected, 1) / seconds,
+        "frames_per_client_per_second": frames / max(connected, 1) / options.seconds,
     }
     step["holds"] = bool(
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None

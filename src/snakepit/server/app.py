@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import socket
 import time
 from importlib import resources
@@ -99,12 +100,14 @@ async def _arenas(request: web.Request) -> web.Response:
 
 
 async def _stats(request: web.Request) -> web.Response:
-    """Load figures: arenas, clients, and the ticks since ``?since=`` (a monotonic time)."""
+    """Load figures: arenas, clients, and the ticks between ``?since=`` and ``?until=``
+    (``time.monotonic()`` values; by default all the ticks kept)."""
     hub = request.app[HUB]
     try:
         since = float(request.query.get("since", "0"))
+        until = float(request.query.get("until", "inf"))
     except ValueError:
-        raise web.HTTPBadRequest(text="since must be a number (a time.monotonic() value)")
+        raise web.HTTPBadRequest(text="since and until are time.monotonic() values")
     runners = list(hub.arenas.runners.values())
     body = {
         "now": time.monotonic(),
@@ -112,7 +115,7 @@ async def _stats(request: web.Request) -> web.Response:
         "clients": sum(len(r.clients) for r in runners),
         "players": sum(r.player_count for r in runners),
         "tick_rate": hub.settings.tick_rate,
-        **hub.stats.summary(since, 1 / hub.settings.tick_rate),
+        **hub.stats.summary(since, 1 / hub.settings.tick_rate, until),
     }
     return web.Response(body=msgspec.json.encode(body), content_type="application/json")
 
@@ -122,8 +125,10 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
     settings = hub.settings
     # aiohttp's own limit is only the hard stop (close 1009); messages over the protocol's
     # limit but under this one are refused by the session with an error message.
+    # Each connection's ping interval is jittered by up to 25 %, so that clients who arrived
+    # together (a burst of connections) are not all pinged in the same instant for ever.
     ws = web.WebSocketResponse(compress=False, max_msg_size=HARD_MESSAGE_LIMIT,
-                               heartbeat=settings.heartbeat)
+                               heartbeat=settings.heartbeat * random.uniform(0.75, 1.25))
     await ws.prepare(request)
     transport = request.transport
     if transport is not None and settings.socket_send_buffer is not None:

@@ -90,10 +90,11 @@ class Arenas:
         name = next(n for n in (f"pit-{i}" for i in self._public) if n not in self.runners)
         return self._open(name, public=True)
 
-    def broadcast(self, frame: bytes) -> None:
-        """Write an already framed message to every client of every arena."""
-        for runner in list(self.runners.values()):
-            runner.broadcast(frame)
+    def post(self, frame: bytes) -> None:
+        """Send an already framed message to every client of every arena, each arena with
+        its next tick (see :meth:`WorldRunner.post`)."""
+        for runner in self.runners.values():
+            runner.post(frame)
 
     def _open(self, name: str, *, public: bool) -> WorldRunner:
         if len(self.runners) >= self.max_arenas:

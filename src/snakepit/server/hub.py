@@ -63,4 +63,4 @@ class Hub:
                      seed=seed)
 
     def _broadcast(self, frame: bytes) -> None:
-        self.arenas.broadcast(frame)
+        self.arenas.post(frame)

@@ -27,10 +27,11 @@ class TickStats:
         self.ticks += 1
         self.samples.append((time.monotonic(), work, late, frame_bytes, clients))
 
-    def summary(self, since: float, period: float) -> dict[str, float | int]:
-        """Figures of the ticks since ``since``. A tick is *overrun* when it started more than
-        a quarter of a period after its deadline."""
-        window = [s for s in self.samples if s[0] >= since]
+    def summary(self, since: float, period: float,
+                until: float = float("inf")) -> dict[str, float | int]:
+        """Figures of the ticks between ``since`` and ``until``. A tick is *overrun* when it
+        started more than a quarter of a period after its deadline."""
+        window = [s for s in self.samples if since <= s[0] <= until]
         if not window:
             return {"ticks": 0}
         work = sorted(s[1] for s in window)

@@ -78,6 +78,8 @@ class WorldRunner:
         self._wall_clock_ms = wall_clock_ms
         self._intents: list[Join | Turn | Leave] = []
         self._joining: dict[int, Client] = {}
+        #: Frames to send to every client right after the next tick's frame.
+        self._outbox: list[bytes] = []
         #: Turns each client sent since the last tick.
         self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
@@ -214,6 +216,9 @@ class WorldRunner:
         self._watchers_sent = watchers
         frame = text_frame(encode(wire.frame(report, self.world, self._wall_clock_ms(), changed)))
         gone = [c for c in self.clients.values() if not c.send_frame(frame)]
+        for extra in self._outbox:
+            gone += [c for c in self.clients.values() if not c.send_frame(extra)]
+        self._outbox.clear()
         for client in gone:
             self.detach(client)
         self.stats.record(time.perf_counter() - started, self.lateness, len(frame),
@@ -230,6 +235,13 @@ class WorldRunner:
         self._intents.extend(Leave(sid) for sid in sorted(self.world.snakes))
         if self._intents:
             self.tick()
+
+    def post(self, frame: bytes) -> None:
+        """Send an already framed message to every client with the next tick's frame, so
+        that news for the whole process (the top lists) is spread over the arenas' tick
+        slots instead of written to every socket of the process at once."""
+        if self.clients:
+            self._outbox.append(frame)
 
     def broadcast(self, frame: bytes) -> None:
         """Write an already framed message to every attached client."""
