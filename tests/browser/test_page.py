@@ -24,6 +24,15 @@ def my_snake(page: Page) -> tuple[str, int, int]:
     return match.group(1), int(match.group(2)), int(match.group(3))
 
 
+def crash(page: Page) -> None:
+    """Head for the nearest wall the snake may turn to, and wait for the death screen."""
+    heading, x, y = my_snake(page)
+    gaps = {"left": x, "right": 59 - x, "up": y, "down": 39 - y}
+    wall = min((d for d in gaps if d != OPPOSITE[heading]), key=gaps.get)
+    page.keyboard.press(KEYS[wall])
+    expect(page.locator("#death")).to_be_visible(timeout=15_000)
+
+
 def test_a_player_types_a_name_plays_turns_crashes_and_plays_again(open_page):
     tab = open_page()
     page = tab.page
@@ -43,6 +52,10 @@ def test_a_player_types_a_name_plays_turns_crashes_and_plays_again(open_page):
     page.keyboard.press(KEYS[wall])
     expect(page.locator("#death")).to_be_visible(timeout=15_000)
     expect(page.locator("#death-cause")).to_have_text(re.compile("wall", re.I))
+    # The finished game reaches both top lists once it is saved.
+    expect(page.locator("#top-all")).to_contain_text("Keyboard", timeout=10_000)
+    expect(page.locator("#top-today")).to_contain_text("Keyboard")
+    expect(page.locator("#ping")).to_have_text(re.compile(r"\d+ ms"))
 
     page.keyboard.press("Enter")  # play again, without reloading
     expect(page.locator("#death")).to_be_hidden()
@@ -70,6 +83,10 @@ def test_a_hostile_name_is_shown_as_text_and_runs_nothing(open_page):
     expect(victim.page.locator("#players")).to_contain_text(hostile, timeout=10_000)
     expect(attacker.page.locator("#players")).to_contain_text(hostile)
     assert victim.page.locator("#players svg").count() == 0
+    # The attacker crashes: the name must be text in the top lists too.
+    crash(attacker.page)
+    expect(victim.page.locator("#top-all")).to_contain_text(hostile, timeout=15_000)
+    assert victim.page.locator("#top-all svg, #top-today svg").count() == 0
     assert victim.page.evaluate("String(window.pwned)") == "undefined"
     assert victim.dialogs == [] and attacker.dialogs == []
 

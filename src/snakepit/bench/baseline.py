@@ -15,6 +15,7 @@ import argparse
 import asyncio
 import base64
 import hashlib
+import itertools
 import json
 import time
 from typing import cast
@@ -31,6 +32,7 @@ class Group:
     """Up to ``size`` clients that get the same frame at the same tick slot."""
 
     def __init__(self, serial: int, period: float) -> None:
+        self.serial = serial
         self.clients: list[asyncio.Transport] = []
         self.phase = (serial * _GOLDEN) % 1.0 * period
 
@@ -43,10 +45,11 @@ class Baseline:
         self.group_size = group_size
         self.groups: list[Group] = []
         self.stats = TickStats()
+        self._serials = itertools.count()
 
     def add(self, transport: asyncio.Transport) -> None:
         if not self.groups or len(self.groups[-1].clients) >= self.group_size:
-            group = Group(len(self.groups), self.period)
+            group = Group(next(self._serials), self.period)
             self.groups.append(group)
             asyncio.get_running_loop().create_task(self._tick_forever(group))
         self.groups[-1].clients.append(transport)
@@ -71,9 +74,13 @@ class Baseline:
             tick += 1
             frame = self._frame(tick)
             group.clients = [t for t in group.clients if not t.is_closing()]
+            if not group.clients:  # everyone left: the group ends, like an empty arena
+                self.groups.remove(group)
+                return
             for transport in group.clients:
                 transport.write(frame)
-            self.stats.record(time.perf_counter() - started, late, len(frame), len(group.clients))
+            self.stats.record(time.perf_counter() - started, late, len(frame), len(group.clients),
+                              group.serial)
 
     def stats_body(self, since: float, until: float) -> bytes:
         body = {"now": time.monotonic(), "arenas": len(self.groups),

@@ -185,7 +185,7 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
     frames = sum(r["frames"] for r in results)
     seconds = max(ended - began, 1e-9)
     ticks = stats.get("ticks", 0)
-    arenas = max(stats.get("arenas", 1), 1)
+    arenas = max(stats.get("arenas_ticking", 1), 1)
     overrun = stats.get("overrun_ticks", 0) / ticks if ticks else 1.0
     delay_p99 = delay.percentile(0.99)
     step = {

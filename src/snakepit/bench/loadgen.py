@@ -28,6 +28,8 @@ from .histogram import Histogram
 from .wsclient import WsClient
 
 _frames = msgspec.json.Decoder(Frame)
+#: A turn not seen in a frame within this many ms was not taken; it is not timed.
+_TURN_GIVE_UP_MS = 1000.0
 _STEP = {"up": (0, -1), "down": (0, 1), "left": (-1, 0), "right": (1, 0)}
 _TURNS = {"up": ("left", "right"), "down": ("left", "right"),
           "left": ("up", "down"), "right": ("up", "down")}
@@ -95,8 +97,10 @@ class Player:
         elif isinstance(message, Spawned):
             self.snake = message.snake
             self.head = (-1, -1)
+            self.turn_sent = None
         elif isinstance(message, Died):
             self.snake = None
+            self.turn_sent = None
             self.tally.deaths += self.tally.measuring
             if self.client is not None:
                 self.client.send_text(b'{"type":"join"}')
@@ -115,10 +119,14 @@ class Player:
                 break
         else:
             return
-        if self.turn_sent is not None and self.dir == self.turn_sent[0]:
-            if self.tally.measuring:
-                self.tally.latency.add(_now_ms() - self.turn_sent[1])
-            self.turn_sent = None
+        if self.turn_sent is not None:
+            waited = _now_ms() - self.turn_sent[1]
+            if self.dir == self.turn_sent[0]:
+                if self.tally.measuring:
+                    self.tally.latency.add(waited)
+                self.turn_sent = None
+            elif waited > _TURN_GIVE_UP_MS:  # refused (say, a reversal after a bump): forget it
+                self.turn_sent = None
         self._steer()
 
     def _steer(self) -> None:

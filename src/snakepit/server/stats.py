@@ -14,18 +14,20 @@ from dataclasses import dataclass, field
 
 @dataclass(slots=True)
 class TickStats:
-    """The last ``keep`` ticks of every arena: when, work, lateness, frame size, clients."""
+    """The last ``keep`` ticks of every arena: when, work, lateness, frame size, clients,
+    and which arena."""
 
     keep: int = 200_000
     ticks: int = 0
-    samples: deque[tuple[float, float, float, int, int]] = field(init=False)
+    samples: deque[tuple[float, float, float, int, int, int]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.samples = deque(maxlen=self.keep)
 
-    def record(self, work: float, late: float, frame_bytes: int, clients: int) -> None:
+    def record(self, work: float, late: float, frame_bytes: int, clients: int,
+               arena: int = 0) -> None:
         self.ticks += 1
-        self.samples.append((time.monotonic(), work, late, frame_bytes, clients))
+        self.samples.append((time.monotonic(), work, late, frame_bytes, clients, arena))
 
     def summary(self, since: float, period: float,
                 until: float = float("inf")) -> dict[str, float | int]:
@@ -39,6 +41,7 @@ class TickStats:
         sent = sum(s[3] * s[4] for s in window)
         return {
             "ticks": len(window),
+            "arenas_ticking": len({s[5] for s in window}),
             "overrun_ticks": sum(1 for s in window if s[2] > period / 4),
             "work_p50_ms": _pick(work, 0.50) * 1000,
             "work_p99_ms": _pick(work, 0.99) * 1000,

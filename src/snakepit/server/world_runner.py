@@ -222,7 +222,7 @@ class WorldRunner:
         for client in gone:
             self.detach(client)
         self.stats.record(time.perf_counter() - started, self.lateness, len(frame),
-                          len(self.clients))
+                          len(self.clients), self.serial)
 
     def _resync(self) -> None:
         """After a failed tick, whose frame may never have gone out: a snapshot for all."""

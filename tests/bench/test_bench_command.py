@@ -1,0 +1,38 @@
+"""`snakepit bench` runs end to end and writes a complete report (no figure is asserted)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
+
+STEP_FIGURES = {
+    "clients", "connected", "ticks_per_second_per_arena", "tick_overrun_share",
+    "tick_work_p50_ms", "tick_work_p99_ms", "fanout_delay_p50_ms", "fanout_delay_p99_ms",
+    "bytes_per_client_per_tick", "server_cpu_percent", "server_rss_per_client_kb",
+    "input_to_frame_p50_ms", "input_to_frame_p99_ms", "holds",
+}
+
+
+def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
+    out, chart = tmp_path / "report.json", tmp_path / "report.png"
+    result = subprocess.run(
+        [SNAKEPIT, "bench", "--steps", "24,48", "--seconds", "1.5", "--warmup", "1",
+         "--generators", "1", "--out", str(out), "--chart", str(chart)],
+        capture_output=True, text=True, timeout=240,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "capacity:" in result.stdout
+    report = json.loads(out.read_text())
+    for kind in ("snakepit", "raw"):
+        assert [step["clients"] for step in report[kind]] == [24, 48]
+        for step in report[kind]:
+            assert STEP_FIGURES <= step.keys()
+            assert step["connected"] == step["clients"]
+    assert {"snakepit_capacity", "raw_capacity", "ratio", "raw_frame_bytes"} <= report.keys()
+    # Players really played: their turns were timed from sending to the frame showing them.
+    assert any(step["input_to_frame_p50_ms"] is not None for step in report["snakepit"])
+    assert chart.read_bytes().startswith(b"\x89PNG")
