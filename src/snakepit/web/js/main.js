@@ -1,6 +1,7 @@
 /**
  * main.js — wires the client together: the connection (net.js), the world model
- * (state.js), the canvas (render.js), the page (ui.js) and the controls (input.js).
+ * (state.js), the canvas (render.js), the page (ui.js and, for the arenas,
+ * arenas-panel.js) and the controls (input.js).
  *
  * The flow: the page loads without connecting and shows the start screen, with the list
  * of open arenas (from /api/arenas, refreshed while it is in view). Play opens the socket
@@ -18,6 +19,7 @@
  * follows it (`history.replaceState`), so the page's URL is always a link to the arena.
  */
 
+import { ArenaPanel } from './arenas-panel.js';
 import { Input } from './input.js';
 import { Net, socketUrl } from './net.js';
 import { Renderer } from './render.js';
@@ -31,6 +33,7 @@ const ARENA_MAX = 64;
 
 const world = new World();
 const ui = new UI(document);
+const arenaPanel = new ArenaPanel(document, ui);
 const net = new Net(socketUrl());
 const input = new Input(window, ui.canvas, document.getElementById('touch-controls'));
 const renderer = new Renderer(ui.canvas, world);
@@ -90,6 +93,12 @@ function currentArena() {
   return net.welcomed ? world.arena : null;
 }
 
+/** Bring the page up to date with the world. */
+function refresh() {
+  ui.refresh(world);
+  arenaPanel.setWatchers(world.watchers);
+}
+
 function sayHello(name) {
   helloName = name;
   helloPending = net.hello(name, helloArena);
@@ -103,7 +112,7 @@ function join() {
 function clearMessages() {
   ui.setNameError('');
   ui.setStartMessage('');
-  ui.setArenaError('');
+  arenaPanel.setArenaError('');
 }
 
 /**
@@ -134,7 +143,7 @@ function go(name, to, thenJoin) {
       join();
     } else {
       wantWatch = false;
-      ui.showWatching(currentArena());
+      arenaPanel.showWatching(currentArena());
     }
   } else if (helloPending && name === helloName) {
     if (to !== undefined) moveAfterWelcome = to; // the hello is on its way: move once welcomed
@@ -142,7 +151,7 @@ function go(name, to, thenJoin) {
     if (to !== undefined) helloArena = to;
     sayHello(name); // another try after a refused name or arena
   }
-  ui.setStartArena(currentArena() === null ? helloArena : null);
+  arenaPanel.setStartArena(currentArena() === null ? helloArena : null);
 }
 
 function play(name) {
@@ -154,7 +163,7 @@ function goToArena(id, thenJoin) {
   if (world.me || joining) return; // playing: finish this game first
   const name = ui.name;
   if (!name.trim()) {
-    ui.setArenaError('');
+    arenaPanel.setArenaError('');
     ui.setNameError('Type a name first');
     return;
   }
@@ -177,19 +186,19 @@ function keepWatching() {
   if (id === null) {
     ui.showStart(true);
   } else {
-    ui.showWatching(id);
+    arenaPanel.showWatching(id);
   }
 }
 
 ui.on('play', play);
 ui.on('play-again', playAgain);
 ui.on('keep-watching', keepWatching);
-ui.on('watch', (id) => goToArena(arenaKey(id), false));
-ui.on('play-in', (id) => goToArena(arenaKey(id), true));
-ui.on('go', (text) => {
+arenaPanel.on('watch', (id) => goToArena(arenaKey(id), false));
+arenaPanel.on('play-in', (id) => goToArena(arenaKey(id), true));
+arenaPanel.on('go', (text) => {
   const id = arenaKey(text);
   if (!id) {
-    ui.setArenaError('Type the name of an arena: letters, digits, - or _');
+    arenaPanel.setArenaError('Type the name of an arena: letters, digits, - or _');
     return;
   }
   goToArena(id, false);
@@ -199,7 +208,7 @@ ui.on('reconnect', () => {
   ui.showLost(false);
   ui.hideDeath();
   world.reset();
-  ui.refresh(world);
+  refresh();
   ui.showStart(true);
   wantJoin = false;
   wantWatch = false;
@@ -232,8 +241,8 @@ net.on('welcome', (msg) => {
   saveName(msg.name);
   const id = world.arena;
   helloArena = id; // a new connection (Reconnect, another name) comes back here
-  ui.setArena(id);
-  ui.setStartArena(null);
+  arenaPanel.setArena(id);
+  arenaPanel.setStartArena(null);
   syncUrl(id);
   const next = moveAfterWelcome;
   moveAfterWelcome = null;
@@ -246,16 +255,16 @@ net.on('welcome', (msg) => {
   } else if (wantWatch && !joining) {
     wantWatch = false;
     ui.hideDeath();
-    ui.showWatching(id);
+    arenaPanel.showWatching(id);
   }
 });
 net.on('snapshot', (msg) => {
   world.applySnapshot(msg, performance.now());
   ui.setGridSize(world.width, world.height);
-  ui.refresh(world);
+  refresh();
 });
 net.on('frame', (msg) => {
-  if (world.applyFrame(msg, performance.now())) ui.refresh(world);
+  if (world.applyFrame(msg, performance.now())) refresh();
 });
 net.on('spawned', (msg) => {
   joining = false;
@@ -265,11 +274,11 @@ net.on('spawned', (msg) => {
   ui.hideDeath();
   ui.showStart(false);
   ui.focusGame();
-  ui.refresh(world);
+  refresh();
 });
 net.on('died', (msg) => {
   world.clearMe();
-  ui.refresh(world);
+  refresh();
   ui.showDeath(msg, world.tickRate);
 });
 net.on('top', (msg) => {
@@ -293,11 +302,11 @@ net.on('error', (msg) => {
     wantWatch = false;
     if (answersHello) {
       helloArena = null; // the next Play lets the server pick an arena
-      ui.setStartArena(null);
+      arenaPanel.setStartArena(null);
     }
     ui.hideDeath();
     ui.showStart(true);
-    ui.setArenaError(text);
+    arenaPanel.setArenaError(text);
   } else if (msg.code === 'world-full' || msg.code === 'no-room') {
     wantJoin = false;
     ui.hideDeath();
@@ -309,7 +318,7 @@ net.on('error', (msg) => {
   }
 });
 net.on('close', ({ wasWelcomed }) => {
-  const refused = ui.nameError.textContent !== '' || ui.arenaError.textContent !== '';
+  const refused = ui.nameError.textContent !== '' || arenaPanel.arenaError.textContent !== '';
   const rejected = !wasWelcomed && refused;
   joining = false;
   wantJoin = false;
@@ -318,9 +327,9 @@ net.on('close', ({ wasWelcomed }) => {
   watchPending = null;
   moveAfterWelcome = null;
   world.clearMe();
-  ui.refresh(world);
-  ui.setArena(null);
-  ui.setStartArena(helloArena);
+  refresh();
+  arenaPanel.setArena(null);
+  arenaPanel.setStartArena(helloArena);
   ui.hideDeath();
   if (rejected) {
     ui.showStart(true); // the server hung up on a refused name: just try again
@@ -340,7 +349,7 @@ async function refreshArenas() {
   try {
     const res = await fetch('/api/arenas', { cache: 'no-store' });
     const data = res.ok ? await res.json() : null;
-    if (data && Array.isArray(data.arenas)) ui.renderArenas(data.arenas);
+    if (data && Array.isArray(data.arenas)) arenaPanel.renderArenas(data.arenas);
   } catch {
     /* the server is away: keep the last list; "Connection lost" says the rest */
   } finally {
@@ -357,8 +366,8 @@ ui.setGridSize(world.width, world.height);
 ui.setStatus('disconnected');
 ui.setPing(null);
 ui.name = loadName();
-ui.setStartArena(helloArena);
-ui.refresh(world);
+arenaPanel.setStartArena(helloArena);
+refresh();
 ui.showStart(true);
 renderer.start();
 

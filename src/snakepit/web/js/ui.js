@@ -1,21 +1,21 @@
 /**
- * ui.js — everything on the page except the canvas drawing: the start screen (with the
- * list of open arenas), the death screen, the "Connection lost" screen, the connection
- * status and ping, the arena you are in (its name, its link, how many watch it), the
- * players list, the top scores and your score and length. Reads the World (never changes
- * it).
+ * ui.js — the page's general panels and screens (everything except the canvas drawing
+ * and the arenas, which are in arenas-panel.js): the start screen (name, Play, the name
+ * error and messages), the death screen, the "Connection lost" screen, the connection
+ * status and ping, the players list, the top scores and your score and length. Reads the
+ * World (never changes it).
  *
  * The start screen has two forms: the full card over the board (name, Play, the arenas,
  * "play with friends"), and, while you watch an arena, a compact bar ("Watching pit-2",
- * Play, Arenas) that leaves the board in view.
+ * Play, Arenas) that leaves the board in view. The arena panel fills in the arena parts
+ * and asks for the compact form (`showCompact`).
  *
  * Every piece of text that comes from the server or a player is set with textContent or
  * createTextNode, never parsed as HTML, so a name like `<svg onload=f()>` shows literally.
  *
- * Events: "play" (the name typed), "play-again", "reconnect", "watch" (an arena id, from
- * the list), "play-in" (an arena id, from the list), "go" (the arena name typed),
- * "keep-watching" (close the full start screen, or Watch on the death screen), "browse"
- * (the list of arenas has just come into view).
+ * Events: "play" (the name typed), "play-again", "reconnect", "keep-watching" (close the
+ * full start screen, or Watch on the death screen), "browse" (the list of arenas has just
+ * come into view).
  */
 
 import { Emitter } from './emitter.js';
@@ -47,36 +47,8 @@ export function causeText(cause, killer) {
   }
 }
 
-/** "1 player" / "2 players". */
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
-
-/** The link that opens the page in arena `id`. */
-export function arenaHref(id) {
-  return `/?arena=${encodeURIComponent(id)}`;
-}
-
-/** Copy `text` with the old selection API (works without a secure context). */
-function legacyCopy(doc, text) {
-  const area = doc.createElement('textarea');
-  area.className = 'copy-buffer';
-  area.value = text;
-  area.setAttribute('readonly', '');
-  doc.body.append(area);
-  area.select();
-  let ok = false;
-  try {
-    ok = doc.execCommand('copy');
-  } catch {
-    ok = false;
-  }
-  area.remove();
-  return ok;
-}
-
 /** Create an element with a class and text content. */
-function el(tag, className, text) {
+export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = String(text);
@@ -106,28 +78,10 @@ export class UI extends Emitter {
     this.score = $('score');
     this.length = $('length');
     this.notice = $('notice');
-    this.arenaInfo = $('arena-info');
-    this.arenaName = $('arena-name');
-    this.arenaLink = $('arena-link');
-    this.watchers = $('watchers');
-    this.arenas = $('arenas');
-    this.arenasEmpty = $('arenas-empty');
-    this.arenaInput = $('arena-input');
-    this.arenaError = $('arena-error');
-    this.watchingArena = $('watching-arena');
-    this.startArena = $('start-arena');
-    this.startArenaName = $('start-arena-name');
     this.startClose = $('start-close');
     this._playersSig = '';
     this._label = '';
     this._noticeTimer = 0;
-    this._copyTimer = 0;
-    this._watchers = null;
-    /** The arena we are in (welcomed there), or null. */
-    this._arena = null;
-    /** The last list from /api/arenas, to redraw it when our arena changes. */
-    this._arenaRows = null;
-    this._arenasSig = '';
 
     $('start-form').addEventListener('submit', (ev) => {
       ev.preventDefault();
@@ -143,25 +97,6 @@ export class UI extends Emitter {
         ev.preventDefault();
         this.emit('keep-watching');
       }
-    });
-    $('arena-go').addEventListener('click', () => this.emit('go', this.arenaInput.value));
-    this.arenaInput.addEventListener('keydown', (ev) => {
-      if (ev.key !== 'Enter' || ev.isComposing) return;
-      ev.preventDefault(); // Enter here goes to that arena; it does not submit the Play form
-      this.emit('go', this.arenaInput.value);
-    });
-    this.arenaInput.addEventListener('input', () => this.setArenaError(''));
-    this.arenas.addEventListener('click', (ev) => {
-      const button = ev.target.closest('button');
-      const row = button && button.closest('li[data-arena]');
-      if (!row) return;
-      if (button.classList.contains('watch')) this.emit('watch', row.dataset.arena);
-      else if (button.classList.contains('play-here')) this.emit('play-in', row.dataset.arena);
-    });
-    this.arenaLink.addEventListener('click', (ev) => {
-      if (ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
-      ev.preventDefault(); // a plain click copies the link; others (new tab...) follow it
-      this._copyLink();
     });
   }
 
@@ -200,9 +135,11 @@ export class UI extends Emitter {
     if (browsing) this.emit('browse');
   }
 
-  /** Fold the start screen into a bar over the board: "Watching ID", Play, Arenas. */
-  showWatching(id) {
-    this.watchingArena.textContent = String(id);
+  /**
+   * Fold the start screen into a bar over the board: "Watching ID" (the arena panel sets
+   * the name), Play, Arenas.
+   */
+  showCompact() {
     const hadFocus = this.start.contains(this.doc.activeElement);
     this.start.hidden = false;
     this.start.classList.add('compact');
@@ -221,119 +158,6 @@ export class UI extends Emitter {
   /** Whether the list of arenas is in view (the full start screen). */
   get arenasVisible() {
     return this.startVisible && !this.compact;
-  }
-
-  setArenaError(text) {
-    this.arenaError.textContent = text || '';
-    this.arenaInput.setAttribute('aria-invalid', text ? 'true' : 'false');
-  }
-
-  /**
-   * The arena we are in now (welcomed there), or null when not in one: its name and link
-   * in the masthead, the "keep watching" close button, the marked row of the list.
-   * @param {string | null} id
-   */
-  setArena(id) {
-    this._arena = id;
-    this.arenaInfo.hidden = id === null;
-    this.startClose.hidden = id === null;
-    if (id !== null) {
-      this.arenaName.textContent = String(id);
-      this.arenaLink.setAttribute('href', arenaHref(id));
-      this.watchingArena.textContent = String(id);
-    }
-    if (this._arenaRows) this.renderArenas(this._arenaRows);
-  }
-
-  /**
-   * The arena the next Play goes to, shown on the start screen before connecting (e.g.
-   * from a link), or null.
-   * @param {string | null} id
-   */
-  setStartArena(id) {
-    this.startArena.hidden = !id;
-    this.startArenaName.textContent = id ? String(id) : '';
-  }
-
-  /**
-   * Fill the list of open arenas from /api/arenas: id, players, spectators, best score,
-   * and a Watch and a Play button per row.
-   * @param {{id: string, public: boolean, players: number, max_players: number, spectators: number, best: number}[]} rows
-   */
-  renderArenas(rows) {
-    this._arenaRows = rows;
-    const here = this._arena;
-    const sig = JSON.stringify([here, rows]);
-    if (sig === this._arenasSig) return;
-    this._arenasSig = sig;
-    const focused = this.doc.activeElement;
-    const keep = focused && this.arenas.contains(focused)
-      ? [focused.closest('li[data-arena]')?.dataset.arena, focused.className]
-      : null;
-    const items = rows.map((a) => {
-      const id = String(a.id);
-      const li = el('li', id === here ? 'here' : '');
-      li.dataset.arena = id;
-      if (id === here) li.setAttribute('aria-current', 'true');
-      const what = el('div', 'arena-what');
-      const title = el('div', 'arena-title');
-      title.append(el('span', 'arena-id', id));
-      if (id === here) title.append(' ', el('span', 'tag here-tag', 'you are here'));
-      else if (!a.public) title.append(' ', el('span', 'tag', 'named'));
-      const players = Number(a.players) || 0;
-      const spectators = Number(a.spectators) || 0;
-      const meta = el('div', 'arena-meta');
-      meta.append(
-        el('span', 'arena-players', `${players}/${Number(a.max_players) || 0} playing`),
-        ' · ',
-        el('span', 'arena-watchers', `${spectators} watching`),
-        ' · ',
-        el('span', 'arena-best', `best ${Number(a.best) || 0}`),
-      );
-      what.append(title, meta);
-      const watch = el('button', 'watch secondary small', 'Watch');
-      watch.type = 'button';
-      watch.setAttribute('aria-label', `Watch ${id}`);
-      const play = el('button', 'play-here small', 'Play');
-      play.type = 'button';
-      play.setAttribute('aria-label', `Play in ${id}`);
-      play.title = `${plural(players, 'player')} there now`;
-      const actions = el('div', 'arena-actions');
-      actions.append(watch, play);
-      li.append(what, actions);
-      return li;
-    });
-    this.arenas.replaceChildren(...items);
-    this.arenasEmpty.hidden = items.length > 0;
-    if (keep && keep[0] !== undefined) {
-      // The rows were rebuilt under a focused button: put the focus back on its twin.
-      const row = [...this.arenas.children].find((li) => li.dataset.arena === keep[0]);
-      const twin = row && [...row.querySelectorAll('button')].find((b) => b.className === keep[1]);
-      if (twin) twin.focus({ preventScroll: true });
-    }
-  }
-
-  async _copyLink() {
-    const url = new URL(this.arenaLink.getAttribute('href') || '/', this.doc.location.href).href;
-    let ok = false;
-    try {
-      if (navigator.clipboard && window.isSecureContext) {
-        await navigator.clipboard.writeText(url);
-        ok = true;
-      }
-    } catch {
-      ok = false;
-    }
-    if (!ok) ok = legacyCopy(this.doc, url);
-    if (ok) {
-      this.arenaLink.textContent = 'Copied!';
-      clearTimeout(this._copyTimer);
-      this._copyTimer = setTimeout(() => {
-        this.arenaLink.textContent = 'Copy link';
-      }, 1500);
-    } else {
-      this.flash(`Share this link: ${url}`);
-    }
   }
 
   setNameError(text) {
@@ -397,7 +221,10 @@ export class UI extends Emitter {
     this.canvas.focus({ preventScroll: true });
   }
 
-  /** Bring the panels and the canvas' accessible description up to date with the world. */
+  /**
+   * Bring the panels and the canvas' accessible description up to date with the world
+   * (the arena panel shows its watchers).
+   */
   refresh(world) {
     const me = world.me;
     if (world.tick !== null) this.canvas.dataset.tick = String(world.tick);
@@ -411,11 +238,6 @@ export class UI extends Emitter {
     if (label !== this._label) {
       this._label = label;
       this.canvas.setAttribute('aria-label', label);
-    }
-    if (world.watchers !== this._watchers) {
-      this._watchers = world.watchers;
-      this.watchers.hidden = world.watchers === null;
-      this.watchers.textContent = `${world.watchers ?? 0} watching`;
     }
     this._players(world);
   }
