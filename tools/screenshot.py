@@ -44,7 +44,7 @@ async def main(output: Path) -> None:
             await page.fill("#name", "You")
             await page.press("#name", "Enter")
             await page.wait_for_selector("#world[aria-label^='Your snake']")
-            await asyncio.sleep(1.5)
+            await asyncio.sleep(0.4)  # a few frames in: moving, and still far from any wall
             await page.screenshot(path=str(output))
             await browser.close()
         await asyncio.gather(*bots)
