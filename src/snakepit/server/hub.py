@@ -26,7 +26,7 @@ class Hub:
         self._seeds = random.Random(settings.seed)
         self.stats = TickStats()
         self.scoreboard = Scoreboard(self.store, limit=settings.top_scores,
-                                     on_change=self._broadcast)
+                                     on_change=self._post_top_scores)
         self.arenas = Arenas(self._new_world, tick_rate=settings.tick_rate,
                              max_players=settings.max_players,
                              idle_grace=settings.arena_grace, max_arenas=settings.max_arenas,
@@ -62,5 +62,6 @@ class Hub:
         return World(WorldConfig(width=self.settings.width, height=self.settings.height),
                      seed=seed)
 
-    def _broadcast(self, frame: bytes) -> None:
+    def _post_top_scores(self, frame: bytes) -> None:
+        """New top lists go to every client, each arena with its next tick."""
         self.arenas.post(frame)
