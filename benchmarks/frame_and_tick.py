@@ -55,7 +55,8 @@ def percentile(values: list[float], q: float) -> float:
 
 async def main(seconds: float, tick_rate: float) -> None:
     data = Path(tempfile.mkdtemp(prefix="snakepit-bench-"))
-    app = create_app(Settings(port=0, data_dir=data, tick_rate=tick_rate, seed=1))
+    app = create_app(Settings(port=0, data_dir=data, tick_rate=tick_rate, seed=1, bots=0,
+                              max_connections_per_address=0))
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)

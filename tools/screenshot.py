@@ -20,14 +20,14 @@ from snakepit.client.pilot import fly
 
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-NAMES = ["Ada", "Grace", "Linus", "Guido", "Barbara"]
+NAMES = ["Ada", "Grace", "Linus"]
 
 
 async def main(output: Path) -> None:
     data = tempfile.mkdtemp(prefix="snakepit-shot-")
     server = subprocess.Popen(
         [str(Path(sys.executable).with_name("snakepit")), "serve", "--port", "0",
-         "--data-dir", data, "--seed", "11"],
+         "--data-dir", data, "--seed", "11", "--bots", "6"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         assert server.stdout is not None

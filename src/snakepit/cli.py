@@ -63,6 +63,30 @@ def build_parser() -> argparse.ArgumentParser:
                        help="snakes per world (SNAKEPIT_MAX_PLAYERS, default %(default)s)")
     serve.add_argument("--seed", type=int, default=os.environ.get("SNAKEPIT_SEED"),
                        help="seed of the world's generator (SNAKEPIT_SEED, default: random)")
+    serve.add_argument("--bots", type=int, default=_env("BOTS", str(defaults.bots)),
+                       help="fill arenas with fewer human players than this with bots, up to "
+                       "this many snakes; 0 for none (SNAKEPIT_BOTS, default %(default)s)")
+    serve.add_argument("--bot-level", default=_env("BOT_LEVEL", defaults.bot_level),
+                       choices=["easy", "medium", "hard"],
+                       help="how well bots play (SNAKEPIT_BOT_LEVEL, default %(default)s)")
+    serve.add_argument("--max-per-address", type=int,
+                       default=_env("MAX_PER_ADDRESS", str(defaults.max_connections_per_address)),
+                       help="open WebSocket connections one address may hold; 0 for no limit "
+                       "(SNAKEPIT_MAX_PER_ADDRESS, default %(default)s)")
+    serve.add_argument("--trust-proxy", action="store_true",
+                       default=_env("TRUST_PROXY", "") not in ("", "0", "false", "no"),
+                       help="take client addresses from X-Forwarded-For (only behind your own "
+                       "proxy; SNAKEPIT_TRUST_PROXY=1)")
+    serve.add_argument("--allow-origin", action="append",
+                       default=[o for o in _env("ALLOW_ORIGINS", "").split(",") if o.strip()],
+                       metavar="ORIGIN",
+                       help="a site whose pages may connect, e.g. https://example.org "
+                       "(repeatable; SNAKEPIT_ALLOW_ORIGINS, comma-separated; the server's own "
+                       "address is always allowed)")
+    serve.add_argument("--header-timeout", type=float,
+                       default=_env("HEADER_TIMEOUT", str(defaults.header_timeout)),
+                       help="seconds a client has to send a request's headers "
+                       "(SNAKEPIT_HEADER_TIMEOUT, default %(default)s)")
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"),
                        choices=["debug", "info", "warning", "error"],
                        help="log level (SNAKEPIT_LOG_LEVEL, default %(default)s)")
@@ -92,6 +116,23 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON report (default %(default)s)")
     bench.add_argument("--chart", type=Path, default=Path("bench-report.png"),
                        help="PNG chart (default %(default)s)")
+    robot = commands.add_parser(
+        "robot",
+        help="play a robot (a Python class) on a Snakepit server",
+        description="Load the robot class ROBOT (path/to/file.py:ClassName or "
+        "package.module:ClassName), connect to the server, join, and answer every frame with "
+        "the robot's decide(view). It joins again after each death. docs/robots.md explains "
+        "how to write one.",
+    )
+    robot.add_argument("robot", metavar="ROBOT", help="FILE.py:ClassName or module:ClassName")
+    robot.add_argument("--url", default="ws://127.0.0.1:8080/ws",
+                       help="the server's WebSocket address (default %(default)s)")
+    robot.add_argument("--name", help="the name to play under (default: the robot's name)")
+    robot.add_argument("--arena", help="play in this named arena (default: any public one)")
+    robot.add_argument("--games", type=int, help="stop after this many games")
+    robot.add_argument("--seconds", type=float, help="stop after this many seconds")
+    from .robots.simulate_cli import add_parser as add_simulate
+    add_simulate(commands)
     return parser
 
 
@@ -100,13 +141,20 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "bench":
         _bench(args)
         return
+    if args.command == "robot":
+        sys.exit(_robot(args))
+    if args.command == "simulate":
+        from .robots.simulate_cli import run as simulate
+        sys.exit(simulate(args))
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:
         settings = Settings(
             host=args.host, port=args.port, data_dir=args.data_dir, tick_rate=args.tick_rate,
             width=args.world_size[0], height=args.world_size[1], max_players=args.max_players,
-            seed=args.seed,
+            seed=args.seed, bots=args.bots, bot_level=args.bot_level,
+            max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
+            allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
         )
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
@@ -114,6 +162,33 @@ def main(argv: Sequence[str] | None = None) -> None:
         eventloop.run(_serve(settings))
     except OSError as exc:  # the port is taken, the data folder cannot be made, ...
         sys.exit(f"snakepit: {exc}")
+
+
+def _robot(args: argparse.Namespace) -> int:
+    """Play a robot until its games or seconds are done (or Ctrl-C); 2 if it cannot start."""
+    import aiohttp
+
+    from .robots.loader import RobotNotFound, make_robot
+    from .robots.remote import play
+
+    try:
+        robot = make_robot(args.robot)
+    except RobotNotFound as exc:
+        print(f"snakepit robot: {exc}", file=sys.stderr)
+        return 2
+    name = args.name or getattr(robot, "name", None) or "robot"
+    try:
+        report = eventloop.run(play(robot, args.url, name, arena=args.arena, games=args.games,
+                                    seconds=args.seconds))
+    except KeyboardInterrupt:
+        return 0
+    except (aiohttp.ClientError, OSError, ConnectionError) as exc:
+        print(f"snakepit robot: cannot play at {args.url}: {exc}", file=sys.stderr)
+        return 2
+    scores = [g.score for g in report.games]
+    print(f"{len(report.games)} games, best score {max(scores, default=0)}, "
+          f"{report.decisions} decisions, {report.late} late, {report.errors} errors")
+    return 0
 
 
 def _bench(args: argparse.Namespace) -> None:
@@ -133,10 +208,12 @@ async def _serve(settings: Settings) -> None:
     from aiohttp import web
 
     from .server import create_app
+    from .server.guards import GuardedSite
 
     runner = web.AppRunner(create_app(settings), access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, settings.host, settings.port)
+    site = GuardedSite(runner, settings.host, settings.port,
+                       header_timeout=settings.header_timeout)
     await site.start()
     for host, port in (a[:2] for a in runner.addresses):
         shown = f"[{host}]" if ":" in host else host

@@ -27,6 +27,23 @@ class Settings:
     max_message_bytes: int = 4096
     #: Consecutive refused messages after which the connection is closed with 1008.
     max_strikes: int = 5
+    #: Messages a client may send: ``message_burst`` at once, then ``message_rate`` a
+    #: second (a person presses a few keys a second; a robot answers once a tick). Faster
+    #: clients are closed with 1008.
+    message_rate: float = 50.0
+    message_burst: int = 100
+    #: Open WebSocket connections one address may hold (0: no limit); more are refused
+    #: with HTTP 429 before the upgrade.
+    max_connections_per_address: int = 8
+    #: Take the client's address from the last X-Forwarded-For hop (only behind a proxy
+    #: you run: anyone can send that header).
+    trust_proxy: bool = False
+    #: Pages on other sites whose scripts may open a WebSocket here ("Origin" values such
+    #: as "https://example.org"); the server's own address is always allowed, and so are
+    #: clients that send no Origin at all (robots, the load generator).
+    allowed_origins: tuple[str, ...] = ()
+    #: Seconds a client has to send a request's headers before the connection is closed.
+    header_timeout: float = 5.0
     #: Seconds between WebSocket pings (and the time allowed for a pong).
     heartbeat: float = 20.0
     #: How many entries the top-score lists hold.
@@ -35,6 +52,11 @@ class Settings:
     arena_grace: float = 30.0
     #: Most arenas one process keeps open at once.
     max_arenas: int = 2000
+    #: Arenas with fewer human players than this are filled with bots up to this many
+    #: snakes, and never past ``max_players`` (0: no bots).
+    bots: int = 4
+    #: How well bots play: easy, medium or hard.
+    bot_level: str = "medium"
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.tick_rate <= 100:
@@ -45,3 +67,11 @@ class Settings:
             raise ValueError("port must be between 0 and 65535")
         if not (10 <= self.width <= 1000 and 10 <= self.height <= 1000):
             raise ValueError("the world is 10 to 1000 cells wide and high")
+        if not 0 <= self.bots <= 256:
+            raise ValueError("bots must be between 0 and 256 (and never exceed max players)")
+        if not 0.1 <= self.header_timeout <= 600:
+            raise ValueError("header timeout must be between 0.1 and 600 seconds")
+        if self.max_connections_per_address < 0:
+            raise ValueError("max connections per address must be 0 (no limit) or more")
+        if self.bot_level not in ("easy", "medium", "hard"):
+            raise ValueError("bot level must be easy, medium or hard")

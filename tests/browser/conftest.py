@@ -29,7 +29,7 @@ def server_url(tmp_path_factory) -> str:
     data = tmp_path_factory.mktemp("browser-data")
     proc = subprocess.Popen(
         [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3"],
+         "--seed", "3", "--bots", "0"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     assert proc.stdout is not None

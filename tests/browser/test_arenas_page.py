@@ -201,7 +201,7 @@ def one_player_server_url(tmp_path_factory) -> str:
     data = tmp_path_factory.mktemp("browser-data-one")
     proc = subprocess.Popen(
         [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3", "--max-players", "1", "--world-size", "100x100"],
+         "--seed", "3", "--bots", "0", "--max-players", "1", "--world-size", "100x100"],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     assert proc.stdout is not None

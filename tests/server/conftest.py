@@ -17,8 +17,9 @@ from .playing import until
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    # 50 ticks per second keeps tests short; seed 7 keeps the board the same every run.
-    return Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0)
+    # 50 ticks per second keeps tests short; seed 7 keeps the board the same every run;
+    # no bots unless a test asks for them, so a test's snakes are its own.
+    return Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0)
 
 
 @pytest.fixture

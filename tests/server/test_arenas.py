@@ -15,7 +15,7 @@ from .playing import play, until
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, max_players=2,
-                    arena_grace=0.2, max_arenas=4)
+                    bots=0, arena_grace=0.2, max_arenas=4)
 
 
 async def arenas_list(server) -> list[dict]:

@@ -7,8 +7,6 @@ import asyncio
 import aiohttp
 import pytest
 
-from snakepit.server.app import HARD_MESSAGE_LIMIT
-
 from .rawclient import masked_text, open_raw_client, read_frames
 
 from .playing import play, until
@@ -50,17 +48,17 @@ async def test_a_binary_message_gets_an_error(connect):
     assert error.code == "binary"
 
 
-async def test_an_oversized_message_gets_an_error_and_counts_as_a_strike(connect, settings):
+async def test_a_message_at_the_limit_is_read(connect, settings):
     conn = await connect("Big")
-    await conn.ws.send_str('{"type":"ping","t":1,"pad":"' + "x" * settings.max_message_bytes + '"}')
-    error = await until(conn, "error")
-    assert error.code == "too-big"
-    assert str(settings.max_message_bytes) in error.message
+    padding = settings.max_message_bytes - len('{"type":"ping","t":1}') - len(',"pad":""')
+    await conn.ws.send_str('{"type":"ping","t":1,"pad":"' + "x" * padding + '"}')
+    error = await until(conn, "error")  # read, and refused for its unknown field
+    assert error.code == "bad-message"
 
 
-async def test_a_huge_message_closes_the_connection_with_1009_unread(connect):
+async def test_a_message_over_the_limit_closes_the_connection_with_1009_unread(connect, settings):
     conn = await connect("Huge")
-    await conn.ws.send_str("x" * (HARD_MESSAGE_LIMIT + 1))
+    await conn.ws.send_str("x" * (settings.max_message_bytes + 1))
     assert await close_code(conn) == 1009
 
 
@@ -102,7 +100,7 @@ async def test_other_players_keep_getting_every_tick_while_someone_misbehaves(co
     await play(player)
     abusers = [await connect(f"Abuser{i}") for i in range(3)]
     start = player.view.tick
-    await abusers[0].ws.send_str("x" * (HARD_MESSAGE_LIMIT + 10))
+    await abusers[0].ws.send_str("x" * (settings.max_message_bytes + 10))
     for _ in range(settings.max_strikes):
         await abusers[1].ws.send_str("{")
     await abusers[2].ws.send_bytes(b"\xff" * 100)

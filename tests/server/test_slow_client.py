@@ -17,7 +17,7 @@ HELLO_AND_JOIN = (b'{"type":"hello","protocol":1,"name":"Stalled"}', b'{"type":"
 @pytest.fixture
 def settings(tmp_path) -> Settings:
     # Small buffers so a stalled reader fills them within seconds.
-    return Settings(data_dir=tmp_path / "data", tick_rate=100, seed=7, port=0,
+    return Settings(data_dir=tmp_path / "data", tick_rate=100, seed=7, port=0, bots=0,
                     send_buffer_limit=16 * 1024, socket_send_buffer=4096)
 
 

@@ -91,7 +91,9 @@ class Target:
             data = tempfile.mkdtemp(prefix="snakepit-bench-")
             args = ["-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
                     "--tick-rate", str(self.options.tick_rate), "--max-players",
-                    str(self.options.arena_size), "--log-level", "warning"]
+                    str(self.options.arena_size), "--log-level", "warning",
+                    "--bots", "0",  # every snake is a load-generator client
+                    "--max-per-address", "0"]  # and they all come from 127.0.0.1
         else:
             args = ["-m", "snakepit.bench.baseline", "--tick-rate", str(self.options.tick_rate),
                     "--frame-bytes", str(self.frame_bytes)]

@@ -21,10 +21,19 @@ class SnakeView:
     dir: str
     body: list[XY]
     score: int = 0
+    #: One of the server's own bots.
+    bot: bool = False
+    #: Cells the snake has still to grow (its tail stays put while this is above 0): given
+    #: by the snapshot, then kept up to date from the digits it is seen to eat.
+    growing: int = 0
 
     @property
     def head(self) -> XY:
         return self.body[0]
+
+    @property
+    def tail(self) -> XY:
+        return self.body[-1]
 
 
 @dataclass(slots=True)
@@ -56,8 +65,11 @@ class WorldView:
             old = snake.body[0]
             snake.dir = _direction(old, (x, y), snake.dir)
             snake.body.insert(0, (x, y))
-            if not grew:
+            if grew:
+                snake.growing = max(0, snake.growing - 1)
+            else:
                 snake.body.pop()
+            snake.growing += self.digits.get((x, y), 0)  # eaten this tick: grows from the next
         for info in frame.spawns:
             self.snakes[info.id] = _snake(info)
         for x, y in frame.eaten:
@@ -75,7 +87,7 @@ class WorldView:
 
 def _snake(info: SnakeInfo) -> SnakeView:
     return SnakeView(info.id, info.name, info.color, info.dir,
-                     [(x, y) for x, y in info.body], info.score)
+                     [(x, y) for x, y in info.body], info.score, info.bot, info.growing)
 
 
 def _direction(old: XY, new: XY, fallback: str) -> str:

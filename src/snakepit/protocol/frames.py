@@ -2,46 +2,50 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from typing import cast
 
 from ..engine import Death, Snake, TickReport, World
 from .messages import Cause, Died, Dir, Frame, SnakeInfo, Snapshot
 
 
-def snake_info(snake: Snake) -> SnakeInfo:
+def snake_info(snake: Snake, bot: bool = False) -> SnakeInfo:
     return SnakeInfo(
+        bot=bot,
         id=snake.id,
         name=snake.name,
         color=snake.color,
         dir=cast(Dir, snake.direction.value),
         body=list(snake.body),
         score=snake.score,
+        growing=snake.grow,
     )
 
 
-def snapshot(world: World, watchers: int = 0) -> Snapshot:
-    """The whole world, for a client that has just arrived."""
+def snapshot(world: World, watchers: int = 0, bots: Container[int] = ()) -> Snapshot:
+    """The whole world, for a client that has just arrived. ``bots``: ids of bot snakes."""
     return Snapshot(
         watchers=watchers,
         tick=world.tick,
         width=world.config.width,
         height=world.config.height,
-        snakes=[snake_info(world.snakes[sid]) for sid in sorted(world.snakes)],
+        snakes=[snake_info(world.snakes[sid], sid in bots) for sid in sorted(world.snakes)],
         digits=[(x, y, v) for (x, y), v in sorted(world.digits.items())],
         stones=sorted(world.stones),
     )
 
 
-def frame(report: TickReport, world: World, at_ms: int, watchers: int | None = None) -> Frame:
+def frame(report: TickReport, world: World, at_ms: int, watchers: int | None = None,
+          bots: Container[int] = ()) -> Frame:
     """The delta of one tick. ``world`` is the state right after that tick; ``watchers`` is
-    the new spectator count, if it changed."""
+    the new spectator count, if it changed; ``bots``: ids of bot snakes."""
     return Frame(
         watchers=watchers,
         tick=report.tick,
         at=at_ms,
         moves=[(m.snake_id, m.head[0], m.head[1], int(m.grew)) for m in report.moves],
         deaths=[(d.snake_id, cast(Cause, d.cause.value), d.killer_id) for d in report.deaths],
-        spawns=[snake_info(world.snakes[s.snake_id]) for s in report.spawns],
+        spawns=[snake_info(world.snakes[s.snake_id], s.snake_id in bots) for s in report.spawns],
         digits=[(x, y, v) for (x, y), v in report.digits_added],
         eaten=report.digits_removed,
         stones=report.stones_added,

@@ -52,9 +52,14 @@ class Join(_Message, tag="join"):
 
 
 class Turn(_Message, tag="turn"):
-    """Steer your snake. Up to 3 turns within one tick are queued."""
+    """Steer your snake. Up to 3 turns within one tick are queued.
+
+    ``tick``, if given, is the frame this turn answers: it is meant for the next tick. If
+    that tick has already been simulated when the turn arrives, the turn is ignored (the
+    snake keeps going) and the client gets a ``warning`` with code ``late``."""
 
     dir: Dir
+    tick: Annotated[int, msgspec.Meta(ge=0, le=2**53)] | None = None
 
 
 class Ping(_Message, tag="ping"):
@@ -78,6 +83,10 @@ class SnakeInfo(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     dir: Dir
     body: list[XY]
     score: int = 0
+    #: True for the server's own computer-driven snakes (never in the top scores).
+    bot: bool = False
+    #: Cells still to grow: the tail stays put on each of the next ``growing`` moves.
+    growing: int = 0
 
 
 class Welcome(_Message, tag="welcome"):
@@ -90,6 +99,8 @@ class Welcome(_Message, tag="welcome"):
     width: int
     height: int
     tick_rate: float
+    #: Milliseconds between ticks (1000 / tick_rate): the deadline for answering a frame.
+    tick_ms: float
     max_players: int
 
 
@@ -147,6 +158,13 @@ class Died(_Message, tag="died"):
     ticks: int
 
 
+class Saved(_Message, tag="saved"):
+    """Your last game (the one ``died`` described) is committed to the top scores: it will
+    be there after any crash or restart."""
+
+    score: int
+
+
 class ScoreEntry(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True):
     name: str
     score: int
@@ -167,6 +185,15 @@ class Pong(_Message, tag="pong"):
     t: float
 
 
+class ServerWarning(_Message, tag="warning"):
+    """Something you sent was accepted but had no effect, and why. ``code`` is stable:
+    ``late`` means a turn answered ``tick`` after the next tick had been simulated."""
+
+    code: str
+    message: str
+    tick: int | None = None
+
+
 class Error(_Message, tag="error"):
     """Something you sent was refused. ``code`` is stable; ``message`` is for people."""
 
@@ -174,4 +201,5 @@ class Error(_Message, tag="error"):
     message: str
 
 
-ServerMessage = Welcome | Snapshot | Frame | Spawned | Died | TopScores | Pong | Error
+ServerMessage = (Welcome | Snapshot | Frame | Spawned | Died | Saved | TopScores | Pong
+                 | ServerWarning | Error)

@@ -13,18 +13,24 @@ from pathlib import Path
 import msgspec
 from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.typedefs import Handler
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..settings import Settings
 from .client import Client
+from .guards import AddressCounter, client_address, origin_allowed
 from .hub import Hub
+from .metrics import Metrics, census_of, database_answers
 from .session import Session
 
 log = logging.getLogger("snakepit.http")
 
 HUB = web.AppKey("hub", Hub)
+METRICS = web.AppKey("metrics", Metrics)
+#: Seconds /healthz waits for the database before calling it broken.
+HEALTH_DB_TIMEOUT = 1.0
 #: Messages over this size are cut off by aiohttp itself (close 1009), unread.
-HARD_MESSAGE_LIMIT = 64 * 1024
 SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
+ADDRESSES = web.AppKey("addresses", AddressCounter)
 WEB_DIR = Path(str(resources.files("snakepit") / "web"))
 
 _CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -34,16 +40,26 @@ _CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; 
 def create_app(settings: Settings) -> web.Application:
     """A ready-to-run aiohttp application for ``settings``."""
     app = web.Application(middlewares=[_security_headers])
-    app[HUB] = Hub(settings)
-    app[SOCKETS] = set()
+    metrics = app[METRICS] = Metrics()
+    hub = app[HUB] = Hub(settings, metrics=metrics)
+    sockets: set[web.WebSocketResponse] = set()
+    app[SOCKETS] = sockets
+    app[ADDRESSES] = AddressCounter(settings.max_connections_per_address)
+    metrics.census = lambda: census_of(hub.arenas.runners.values(), len(sockets))
     app.on_startup.append(_start)
+    app.on_startup.append(_start_metrics)
     app.on_shutdown.append(_say_goodbye)
     app.on_cleanup.append(_stop)
+    app.on_cleanup.append(_stop_metrics)
     app.router.add_get("/", _index)
     app.router.add_get("/ws", _websocket)
     app.router.add_get("/api/top-scores", _top_scores)
     app.router.add_get("/api/arenas", _arenas)
     app.router.add_get("/api/stats", _stats)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/metrics", _metrics)
+    app.router.add_get("/stats", _stats_page)
+    app.router.add_get("/api/stats/history", _stats_history)
     app.router.add_static("/static", WEB_DIR)
     return app
 
@@ -54,6 +70,14 @@ async def _start(app: web.Application) -> None:
 
 async def _stop(app: web.Application) -> None:
     await app[HUB].stop()
+
+
+async def _start_metrics(app: web.Application) -> None:
+    await app[METRICS].start()
+
+
+async def _stop_metrics(app: web.Application) -> None:
+    await app[METRICS].stop()
 
 
 async def _say_goodbye(app: web.Application) -> None:
@@ -88,11 +112,13 @@ async def _top_scores(request: web.Request) -> web.Response:
 
 
 async def _arenas(request: web.Request) -> web.Response:
-    """The open arenas, liveliest first: id, players, spectators, best score now."""
+    """The open arenas, liveliest first: id, players (people), bots, spectators, best
+    score now."""
     runners = sorted(request.app[HUB].arenas.runners.values(),
-                     key=lambda r: (-r.player_count, r.serial))
+                     key=lambda r: (-r.humans, -r.player_count, r.serial))
     body = msgspec.json.encode({"arenas": [
-        {"id": r.name, "public": r.public, "players": r.player_count,
+        {"id": r.name, "public": r.public, "players": r.humans,
+         "bots": r.player_count - r.humans,
          "max_players": r.max_players, "spectators": r.watchers, "best": r.best_score}
         for r in runners
     ]})
@@ -120,14 +146,93 @@ async def _stats(request: web.Request) -> web.Response:
     return web.Response(body=msgspec.json.encode(body), content_type="application/json")
 
 
+async def _healthz(request: web.Request) -> web.Response:
+    """Liveness and readiness as JSON: 200 when ready for players, 503 when not (the server
+    is stopping, the scoreboard's writer has ended, or the database does not answer)."""
+    hub = request.app[HUB]
+    metrics = request.app[METRICS]
+    writer = getattr(hub.scoreboard, "_task", None)  # Scoreboard has no public flag for it
+    writer_alive = writer is not None and not writer.done()
+    started = time.perf_counter()
+    try:
+        database = await asyncio.wait_for(
+            asyncio.to_thread(database_answers, hub.store.path, HEALTH_DB_TIMEOUT),
+            2 * HEALTH_DB_TIMEOUT)
+    except TimeoutError:
+        database = False
+    database_ms = (time.perf_counter() - started) * 1000
+    ready = not hub.closing and writer_alive and database
+    census = metrics.census()
+    body = {
+        "status": "stopping" if hub.closing else "ok" if ready else "degraded",
+        "live": True,
+        "ready": ready,
+        "uptime_s": round(metrics.uptime, 3),
+        "arenas": census.arenas,
+        "connections": census.connections,
+        "players": census.players,
+        "spectators": census.spectators,
+        "checks": {
+            "scoreboard_writer": writer_alive,
+            "database": database,
+            "database_ms": round(database_ms, 3),
+        },
+    }
+    return web.Response(body=msgspec.json.encode(body), status=200 if ready else 503,
+                        content_type="application/json",
+                        headers={"Cache-Control": "no-store"})
+
+
+async def _metrics(request: web.Request) -> web.Response:
+    """Every metric in Prometheus' text format."""
+    return web.Response(body=generate_latest(request.app[METRICS].registry),
+                        headers={"Content-Type": CONTENT_TYPE_LATEST,
+                                 "Cache-Control": "no-store"})
+
+
+async def _stats_page(request: web.Request) -> web.FileResponse:
+    """The operator's page: the history below as charts."""
+    return web.FileResponse(WEB_DIR / "stats.html", headers={"Cache-Control": "no-cache"})
+
+
+async def _stats_history(request: web.Request) -> web.Response:
+    """One sample a second for the last ten minutes, and the running totals."""
+    return web.Response(body=request.app[METRICS].history_json(),
+                        content_type="application/json",
+                        headers={"Cache-Control": "no-store"})
+
+
 async def _websocket(request: web.Request) -> web.WebSocketResponse:
+    """Check who is knocking (Origin, connections per address: 403 and 429 come before the
+    upgrade), then run the connection's session until either side closes."""
     hub = request.app[HUB]
     settings = hub.settings
-    # aiohttp's own limit is only the hard stop (close 1009); messages over the protocol's
-    # limit but under this one are refused by the session with an error message.
+    if not origin_allowed(request, settings.allowed_origins):
+        origin = request.headers.get("Origin", "")
+        log.info("refused origin=%r peer=%s", origin, request.remote)
+        hub.metrics.rejected("origin")
+        raise web.HTTPForbidden(text=f"pages of {origin} may not connect to this server\n")
+    address = client_address(request, settings.trust_proxy)
+    addresses = request.app[ADDRESSES]
+    if not addresses.acquire(address):
+        log.info("refused peer=%s reason=too-many-connections", address)
+        hub.metrics.rejected("too-many-connections")
+        raise web.HTTPTooManyRequests(
+            text=f"at most {addresses.limit} connections from one address\n")
+    try:
+        return await _play(request, hub, settings, address)
+    finally:
+        addresses.release(address)
+
+
+async def _play(request: web.Request, hub: Hub, settings: Settings,
+                peer: str) -> web.WebSocketResponse:
+    # A message over the protocol's limit closes the connection with 1009 unread (aiohttp
+    # stops reading it there, so it costs at most that much memory). aiohttp refuses a
+    # message of exactly max_msg_size bytes, hence the + 1.
     # Each connection's ping interval is jittered by up to 25 %, so that clients who arrived
     # together (a burst of connections) are not all pinged in the same instant for ever.
-    ws = web.WebSocketResponse(compress=False, max_msg_size=HARD_MESSAGE_LIMIT,
+    ws = web.WebSocketResponse(compress=False, max_msg_size=settings.max_message_bytes + 1,
                                heartbeat=settings.heartbeat * random.uniform(0.75, 1.25))
     await ws.prepare(request)
     transport = request.transport
@@ -135,13 +240,16 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
-    peer = request.remote or "?"
-    client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit)
+    client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit,
+                    metrics=hub.metrics)
     session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
                       top_scores=lambda: hub.scoreboard.frame,
-                      max_message_bytes=settings.max_message_bytes)
+                      max_message_bytes=settings.max_message_bytes,
+                      message_rate=settings.message_rate, message_burst=settings.message_burst,
+                      on_refuse=hub.metrics.rejected)
     log.info("connect client=%d peer=%s", client.id, peer)
     request.app[SOCKETS].add(ws)
+    hub.metrics.connected()
     try:
         async for message in ws:
             if message.type is WSMsgType.TEXT:
@@ -149,14 +257,19 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
             elif message.type is WSMsgType.BINARY:
                 session.on_binary()
             if session.close_with is not None:
-                code, reason = session.close_with
+                code, reason, text = session.close_with
                 session.leave()  # no frame may follow the close frame
                 client.dropped = reason
-                await ws.close(code=code, message=reason.encode())
+                hub.metrics.dropped(reason)
+                log.info("drop client=%d peer=%s reason=%s", client.id, peer, reason)
+                await ws.close(code=code, message=text.encode())
                 break
     finally:
         request.app[SOCKETS].discard(ws)
         session.leave()
+        if client.dropped is None and ws.close_code == 1009:
+            client.dropped = "too-big"
+            hub.metrics.dropped("too-big")
         log.info("disconnect client=%d reason=%s close_code=%s", client.id,
                  client.dropped or ("shutdown" if hub.closing else "client"), ws.close_code)
     return ws

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 
 from ..engine import Death, World
+from .metrics import Metrics
 from .stats import TickStats
 from .world_runner import WorldRunner
 
@@ -59,10 +60,16 @@ class Arenas:
         max_players: int,
         idle_grace: float,
         max_arenas: int,
-        on_game_over: Callable[[Death], None],
+        on_game_over: Callable[[Death, Callable[[], None] | None], None],
         stats: TickStats,
+        bot_fill: int = 0,
+        bot_level: str = "medium",
+        metrics: Metrics | None = None,
     ) -> None:
         self._new_world = new_world
+        self._metrics = metrics
+        self._bot_fill = bot_fill
+        self._bot_level = bot_level
         self._tick_rate = tick_rate
         self.max_players = max_players
         self._idle_grace = idle_grace
@@ -83,10 +90,11 @@ class Arenas:
         return self.runners.get(name) or self._open(name, public=bool(_PUBLIC.fullmatch(name)))
 
     def matchmake(self) -> WorldRunner:
-        """The fullest public arena with room for one more player, or a new one."""
+        """The public arena with the most people that still has room for one more, or a
+        new one (bots do not count: they make way)."""
         open_ = [r for r in self.runners.values() if r.public and r.has_room]
         if open_:
-            return max(open_, key=lambda r: (r.player_count, -r.serial))
+            return max(open_, key=lambda r: (r.humans, -r.serial))
         name = next(n for n in (f"pit-{i}" for i in self._public) if n not in self.runners)
         return self._open(name, public=True)
 
@@ -112,6 +120,9 @@ class Arenas:
             on_close=self._closed,
             on_game_over=self._on_game_over,
             stats=self._stats,
+            bot_fill=self._bot_fill,
+            bot_level=self._bot_level,
+            metrics=self._metrics,
         )
         self.runners[name] = runner
         self._tasks[name] = asyncio.create_task(runner.run(), name=f"arena {name}")

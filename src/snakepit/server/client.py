@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from typing import TYPE_CHECKING
 
 import msgspec
 
 from ..protocol import encode
 from .lifecycle import Phase, advance
 from .wsframe import close_frame, text_frame
+
+if TYPE_CHECKING:
+    from .metrics import Metrics
 
 log = logging.getLogger("snakepit.client")
 
@@ -25,17 +29,26 @@ CLOSE_GRACE = 2.0
 class Client:
     """A connection's game-side state. ``send`` and ``send_frame`` are safe to call any time."""
 
+    #: Server bots are clients too (:class:`snakepit.server.bots.BotClient`).
+    is_bot = False
+
     def __init__(self, client_id: int, transport: asyncio.Transport | None, peer: str,
-                 send_buffer_limit: int) -> None:
+                 send_buffer_limit: int, metrics: Metrics | None = None) -> None:
         self.id = client_id
         self.peer = peer
         self.phase = Phase.GREETING
         self.name = ""
         self.snake_id: int | None = None
+        #: Has joined a game in its current arena (a player, alive or between games).
+        self.played = False
+        #: The last tick a ``late`` warning went out for (one per tick at most).
+        self.warned_tick = -1
         #: Why the connection was cut by the server, once it was.
         self.dropped: str | None = None
         self._transport = transport
         self._limit = send_buffer_limit
+        #: Told of every drop (``cut``), by reason.
+        self._metrics = metrics
 
     def advance(self, event: str) -> None:
         """Move along the life-cycle table (raises IllegalMove for a move it lacks)."""
@@ -67,6 +80,8 @@ class Client:
             return
         self.dropped = reason
         log.info("drop client=%d peer=%s reason=%s", self.id, self.peer, reason)
+        if self._metrics is not None:
+            self._metrics.dropped(reason)
         transport = self._transport
         if transport is None or transport.is_closing():
             return

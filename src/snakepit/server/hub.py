@@ -9,8 +9,9 @@ import random
 from ..engine import World, WorldConfig
 from ..settings import Settings
 from ..storage import SqliteScoreStore
-from .scoreboard import Scoreboard
 from .arenas import Arenas
+from .metrics import Metrics
+from .scoreboard import Scoreboard
 from .stats import TickStats
 
 log = logging.getLogger("snakepit")
@@ -19,8 +20,10 @@ log = logging.getLogger("snakepit")
 class Hub:
     """The arenas, their game loops, and the top scores of one server process."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, metrics: Metrics | None = None) -> None:
         self.settings = settings
+        #: The operator's figures (``/metrics``, ``/stats``), fed by the arenas and clients.
+        self.metrics = metrics if metrics is not None else Metrics()
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = SqliteScoreStore(settings.data_dir / "scores.sqlite3")
         self._seeds = random.Random(settings.seed)
@@ -30,7 +33,9 @@ class Hub:
         self.arenas = Arenas(self._new_world, tick_rate=settings.tick_rate,
                              max_players=settings.max_players,
                              idle_grace=settings.arena_grace, max_arenas=settings.max_arenas,
-                             on_game_over=self.scoreboard.record, stats=self.stats)
+                             on_game_over=self.scoreboard.record, stats=self.stats,
+                             bot_fill=settings.bots, bot_level=settings.bot_level,
+                             metrics=self.metrics)
         self._ids = itertools.count(1)
         #: True once the server has begun to stop.
         self.closing = False

@@ -5,6 +5,13 @@ single worker thread, so the game loop only appends to a queue. After a commit t
 change the lists they are read again and, if they did change, ``on_change`` gets the new
 ``top`` message, framed once, to send to every client: a score shown in the lists has been
 committed, and games that enter no list cost no broadcast.
+
+When the store fails (the file is locked by another program, the disk is full or
+read-only), a batch is retried a few times with backoff and then kept in memory, with an
+error in the log, and written with the next batch or the next retry (every
+``RETRY_INTERVAL`` seconds): the games go on meanwhile. Only if the store is still failing
+when the server stops, or more than ``MAX_UNSAVED`` games are waiting, are games given up,
+each with its own ``score lost`` line in the log: never silently.
 """
 
 from __future__ import annotations
@@ -23,11 +30,17 @@ from .wsframe import text_frame
 
 log = logging.getLogger("snakepit.scores")
 
-_RETRIES = 5
+_RETRIES = 3
+#: Seconds between two attempts to write games kept after a failure.
+RETRY_INTERVAL = 5.0
+#: Most games kept in memory while the store fails; older ones are given up (and logged).
+MAX_UNSAVED = 10_000
 #: Seconds the writer waits after the first game of a batch, to gather the ones that follow.
 _GATHER = 0.1
 #: Least seconds between two broadcasts of the lists.
 _PUBLISH_INTERVAL = 1.0
+#: Stands for "no new game: try the kept ones again".
+_RETRY = object()
 
 
 class Scoreboard:
@@ -40,6 +53,10 @@ class Scoreboard:
         self._on_change = on_change
         #: Finished games waiting to be written; None asks the writer to finish.
         self._queue: asyncio.Queue[GameRecord | None] = asyncio.Queue()
+        #: Games the store refused so far, oldest first, to be written with the next batch.
+        self._unsaved: list[GameRecord] = []
+        #: Who to tell when a queued game is committed, by id() of its record.
+        self._acks: dict[int, Callable[[], None]] = {}
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="scores")
         self._task: asyncio.Task[None] | None = None
         self._publisher: asyncio.Task[None] | None = None
@@ -64,38 +81,71 @@ class Scoreboard:
             self._publisher = None
         self._executor.shutdown(wait=True)
 
-    def record(self, death: Death) -> None:
-        """Queue a finished game for writing. Never blocks."""
-        self._queue.put_nowait(
-            GameRecord(
-                name=death.name,
-                score=death.score,
-                length=death.length,
-                kills=death.kills,
-                cause=death.cause.value,
-                ended_at=datetime.now(UTC),
-            )
+    def record(self, death: Death, on_saved: Callable[[], None] | None = None) -> None:
+        """Queue a finished game for writing. Never blocks. ``on_saved`` is called (on the
+        event loop) once the game is committed: the moment it may be acknowledged."""
+        record = GameRecord(
+            name=death.name,
+            score=death.score,
+            length=death.length,
+            kills=death.kills,
+            cause=death.cause.value,
+            ended_at=datetime.now(UTC),
         )
+        if on_saved is not None:
+            self._acks[id(record)] = on_saved
+        self._queue.put_nowait(record)
 
     async def _write_forever(self) -> None:
         while True:
+            wait = RETRY_INTERVAL if self._unsaved else _seconds_to_midnight()
             try:
-                first = await asyncio.wait_for(self._queue.get(), _seconds_to_midnight())
-            except TimeoutError:  # a new day: today's list starts empty
+                first = await asyncio.wait_for(self._queue.get(), wait)
+            except TimeoutError:  # time to retry, or a new day (today's list starts empty)
                 self._stale.set()
-                continue
-            if first is not None:
+                first = None if not self._unsaved else _RETRY
+                if first is None:
+                    continue
+            if first is not None and first is not _RETRY:
                 await asyncio.sleep(_GATHER)  # a burst of deaths becomes one transaction
             items = [first]
             while not self._queue.empty():
                 items.append(self._queue.get_nowait())
-            batch = [item for item in items if item is not None]
+            batch = self._unsaved + [i for i in items if isinstance(i, GameRecord)]
+            self._unsaved = []
             if batch and await self._write(batch):
                 log.debug("scores saved games=%d", len(batch))
+                self._acknowledge(batch)
                 if self._could_enter(batch):
                     self._stale.set()
+            elif batch:
+                self._keep(batch, final=None in items)
             if None in items:
                 return
+
+    def _acknowledge(self, batch: list[GameRecord]) -> None:
+        for record in batch:
+            ack = self._acks.pop(id(record), None)
+            if ack is not None:
+                try:
+                    ack()
+                except Exception:  # one player's acknowledgement must not stop the writer
+                    log.exception("acknowledging a saved game failed")
+
+    def _keep(self, batch: list[GameRecord], final: bool) -> None:
+        """Hold games the store refused, to try again; give up (loudly) when stopping or
+        when too many are waiting."""
+        if final:
+            lost, self._unsaved = batch, []
+        else:
+            lost, self._unsaved = batch[:-MAX_UNSAVED], batch[-MAX_UNSAVED:]
+        if self._unsaved:
+            log.error("scores not saved yet games=%d retry_in=%gs", len(self._unsaved),
+                      RETRY_INTERVAL)
+        for record in lost:
+            self._acks.pop(id(record), None)
+            log.error("score lost name=%r score=%d ended_at=%s", record.name, record.score,
+                      record.ended_at.isoformat())
 
     def _could_enter(self, batch: list[GameRecord]) -> bool:
         """Whether any game in ``batch`` may change a list (a cheap test before a query)."""
@@ -114,7 +164,7 @@ class Scoreboard:
             before = self.lists
             try:
                 await self._refresh()
-            except Exception as exc:  # sqlite3 raises several kinds; try again later
+            except Exception as exc:  # noqa: BLE001 -- sqlite3 raises several kinds; retried
                 log.warning("top scores not read error=%r", exc)
                 self._stale.set()
             else:
@@ -123,18 +173,17 @@ class Scoreboard:
             await asyncio.sleep(_PUBLISH_INTERVAL)
 
     async def _write(self, batch: list[GameRecord]) -> bool:
+        """Write ``batch`` in one transaction, with a few retries; False if all failed."""
         loop = asyncio.get_running_loop()
         for attempt in range(1, _RETRIES + 1):
             try:
                 await loop.run_in_executor(self._executor, self._store.add, batch)
                 return True
-            except Exception as exc:  # sqlite3 raises several kinds; all are retried
+            except Exception as exc:  # noqa: BLE001 -- sqlite3 raises several kinds; retried
                 log.warning("score write failed attempt=%d games=%d error=%r",
                             attempt, len(batch), exc)
-                await asyncio.sleep(0.1 * 2**attempt)
-        for record in batch:
-            log.error("score lost name=%r score=%d ended_at=%s", record.name, record.score,
-                      record.ended_at.isoformat())
+                if attempt < _RETRIES:
+                    await asyncio.sleep(0.1 * 2**attempt)
         return False
 
     async def _refresh(self) -> None:

@@ -2,12 +2,15 @@
 
 A :class:`Session` is the protocol side of one connection. It decodes each text message,
 answers refused ones with an ``error`` message, and counts refusals in a row: after
-``max_strikes`` of them it asks for the connection to be closed with 1008.
+``max_strikes`` of them it asks for the connection to be closed with 1008. It also holds
+the connection's message allowance (a token bucket): a client that sends faster than
+that for long is asked to be closed with 1008 too.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from ..engine import Direction
@@ -20,6 +23,7 @@ from ..protocol.messages import (
     Join,
     Ping,
     Pong,
+    ServerWarning,
     Turn,
     Watch,
     Welcome,
@@ -36,7 +40,10 @@ class Session:
     """Turns one client's messages into intents for its world."""
 
     def __init__(self, client: Client, arenas: Arenas, *, max_strikes: int,
-                 top_scores: Callable[[], bytes], max_message_bytes: int = 4096) -> None:
+                 top_scores: Callable[[], bytes], max_message_bytes: int = 4096,
+                 message_rate: float = 50.0, message_burst: int = 100,
+                 clock: Callable[[], float] = time.monotonic,
+                 on_refuse: Callable[[str], None] = lambda code: None) -> None:
         self.client = client
         self.max_message_bytes = max_message_bytes
         self.arenas = arenas
@@ -44,12 +51,38 @@ class Session:
         self.runner: WorldRunner | None = None
         self.max_strikes = max_strikes
         self.strikes = 0
-        #: Set when the connection must be closed: (close code, reason).
-        self.close_with: tuple[int, str] | None = None
+        #: Set when the connection must be closed: (close code, reason, text for the client).
+        self.close_with: tuple[int, str, str] | None = None
+        self._on_refuse = on_refuse
         self._top_scores = top_scores
+        #: A token bucket: ``message_burst`` messages at once, ``message_rate`` a second
+        #: for ever. A client that sends faster is closed with 1008.
+        self._rate = message_rate
+        self._burst = float(message_burst)
+        self._tokens = float(message_burst)
+        self._clock = clock
+        self._last = clock()
+
+    def admit(self) -> bool:
+        """Count one message against the client's allowance; False (and the connection
+        marked for closing with 1008) once it sends faster than the allowance."""
+        now = self._clock()
+        self._tokens = min(self._burst, self._tokens + (now - self._last) * self._rate)
+        self._last = now
+        if self._tokens >= 1.0:
+            self._tokens -= 1.0
+            return True
+        if self.close_with is None:
+            log.info("flood client=%d peer=%s", self.client.id, self.client.peer)
+            self._on_refuse("flood")
+            self.close_with = (1008, "flood",
+                               f"too many messages (at most {self._rate:g} a second)")
+        return False
 
     def on_text(self, data: str) -> None:
         """Handle one text message from the client."""
+        if not self.admit():
+            return
         if len(data) > self.max_message_bytes:  # characters; a quick bound before encoding
             self.refuse("too-big", f"messages are at most {self.max_message_bytes} bytes")
             return
@@ -64,15 +97,18 @@ class Session:
         self._dispatch(message)
 
     def on_binary(self) -> None:
+        if not self.admit():
+            return
         self.refuse("binary", "binary messages are not part of the protocol; send JSON text")
 
     def refuse(self, code: str, message: str) -> None:
         """Answer with an error; close with 1008 after too many refusals in a row."""
         self.strikes += 1
+        self._on_refuse(code)
         log.info("refused client=%d code=%s", self.client.id, code)
         self.client.send(Error(code=code, message=message))
         if self.strikes >= self.max_strikes:
-            self.close_with = (1008, f"too many invalid messages ({code})")
+            self.close_with = (1008, "strikes", f"too many invalid messages ({code})")
 
     def _dispatch(self, message: ClientMessage) -> None:
         client = self.client
@@ -90,9 +126,26 @@ class Session:
         elif isinstance(message, Watch):
             self._enter_named_or_any(message.arena)
         elif isinstance(message, Turn) and self.runner is not None:
-            self.runner.steer(client, Direction(message.dir))
+            self._turn(message, self.runner)
         elif isinstance(message, Ping):
             client.send(Pong(t=message.t))
+
+    def _turn(self, turn: Turn, runner: WorldRunner) -> None:
+        """Steer; a turn that names the tick it answers is checked against the clock of the
+        world: late ones are ignored with a warning (one per tick), future ones refused."""
+        now = runner.world.tick
+        if turn.tick is not None and turn.tick > now:
+            self.refuse("bad-tick", f"tick {turn.tick} has not happened yet (now {now})")
+            return
+        if runner.steer(self.client, Direction(turn.dir), answers=turn.tick):
+            return
+        if self.client.warned_tick != now:
+            self.client.warned_tick = now
+            self.client.send(ServerWarning(
+                code="late", tick=turn.tick,
+                message=f"your answer to tick {turn.tick} arrived after tick {now} was "
+                        f"simulated; it was ignored (answer within {1000 * runner.period:g} ms)",
+            ))
 
     def leave(self) -> None:
         """The connection is gone: leave the arena (a snake in play leaves the world)."""
@@ -156,6 +209,7 @@ class Session:
             width=world.config.width,
             height=world.config.height,
             tick_rate=runner.tick_rate,
+            tick_ms=1000.0 * runner.period,
             max_players=runner.max_players,
         ))
         self.runner = runner

@@ -22,9 +22,11 @@ from collections.abc import Awaitable, Callable
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
 from ..protocol import frames as wire
-from ..protocol.messages import Error, Spawned
+from ..protocol.messages import Error, Saved, Spawned
+from .bots import ArenaBots
 from .client import Client
 from .lifecycle import Phase
+from .metrics import Metrics
 from .stats import TickStats
 from .wsframe import text_frame
 
@@ -46,8 +48,12 @@ class WorldRunner:
         phase: float = 0.0,
         idle_grace: float | None = None,
         on_close: Callable[[WorldRunner], None] = lambda runner: None,
-        on_game_over: Callable[[Death], None] = lambda death: None,
+        on_game_over: Callable[[Death, Callable[[], None] | None], None] = (
+            lambda death, on_saved: None),
         stats: TickStats | None = None,
+        bot_fill: int = 0,
+        bot_level: str = "medium",
+        metrics: Metrics | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
@@ -70,6 +76,7 @@ class WorldRunner:
         #: How late (seconds) the tick now running started after its deadline.
         self.lateness = 0.0
         self.stats = stats if stats is not None else TickStats(keep=1000)
+        self._metrics = metrics
         self._on_game_over = on_game_over
         self._on_close = on_close
         self._watchers_sent = -1
@@ -84,13 +91,18 @@ class WorldRunner:
         self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
         self._someone_here = asyncio.Event()
+        #: Ids of the snakes bots drive (marked ``bot`` on the wire, kept off the top lists).
+        self.bot_snakes: set[int] = set()
+        self.bots = (ArenaBots(self, fill=bot_fill, level=bot_level, seed=world.seed)
+                     if bot_fill > 0 else None)
 
     # -- what connections ask for ------------------------------------------------------------
 
     def attach(self, client: Client) -> None:
         """Start sending this world to ``client``: a snapshot now, then every tick's frame."""
         self.clients[client.id] = client
-        client.send(wire.snapshot(self.world, self.watchers))
+        client.played = False
+        client.send(wire.snapshot(self.world, self.watchers, self.bot_snakes))
         self._someone_here.set()
 
     def detach(self, client: Client) -> None:
@@ -105,17 +117,26 @@ class WorldRunner:
 
     @property
     def player_count(self) -> int:
-        """Snakes alive plus joins waiting for the next tick."""
-        return len(self.world.snakes) + len(self._joining)
+        """Snakes in play (bots' too, not those already leaving) plus joins waiting for the
+        next tick."""
+        return len(self._players) + len(self._joining)
+
+    @property
+    def humans(self) -> int:
+        """Snakes of people alive plus people's joins waiting for the next tick."""
+        return (sum(1 for c in self._players.values() if not c.is_bot)
+                + sum(1 for c in self._joining.values() if not c.is_bot))
 
     @property
     def has_room(self) -> bool:
-        return not self.closed and self.player_count < self.max_players
+        """Room for one more person (a bot makes way for a person)."""
+        return not self.closed and self.humans < self.max_players
 
     @property
     def watchers(self) -> int:
-        """Attached clients that are neither playing nor about to (spectators)."""
-        return len(self.clients) - len(self._players) - len(self._joining)
+        """Attached clients that are neither playing nor about to (spectators; bots are
+        never attached)."""
+        return len(self.clients) - self.humans
 
     @property
     def best_score(self) -> int:
@@ -123,25 +144,36 @@ class WorldRunner:
         return max((s.score for s in self.world.snakes.values()), default=0)
 
     def join(self, client: Client) -> Error | None:
-        """Queue a snake for ``client`` at the next tick, or say why not."""
+        """Queue a snake for ``client`` at the next tick, or say why not. A person who
+        finds the world full of snakes takes a bot's place, if there is a bot."""
+        if (self.player_count >= self.max_players and not client.is_bot
+                and self.bots is not None):
+            self.bots.evict()
         if self.player_count >= self.max_players:
             return Error(
                 code="world-full",
                 message=f"This world is full ({self.max_players} players). Try again shortly.",
             )
         client.advance("join")
+        client.played = True
         self._joining[client.id] = client
         self._intents.append(Join(client.id, client.name))
         return None
 
-    def steer(self, client: Client, direction: Direction) -> None:
+    def steer(self, client: Client, direction: Direction, answers: int | None = None) -> bool:
         """Queue a turn for ``client``'s snake (ignored unless it is playing). Turns beyond
-        what the snake can queue in one tick are dropped here, unseen by the engine."""
+        what the snake can queue in one tick are dropped here, unseen by the engine.
+
+        ``answers`` is the tick of the frame the turn answers, if the client said: a turn
+        for a tick that has already been simulated is late and ignored (False)."""
+        if answers is not None and answers < self.world.tick:
+            return False
         if client.phase is Phase.PLAYING and client.snake_id is not None:
             sent = self._turns.get(client.id, 0)
             if sent < self.world.config.turn_queue:
                 self._turns[client.id] = sent + 1
                 self._intents.append(Turn(client.snake_id, direction))
+        return True
 
     # -- the loop ------------------------------------------------------------------------------
 
@@ -193,6 +225,8 @@ class WorldRunner:
                 continue
             client.advance("spawned")
             client.snake_id = spawn.snake_id
+            if client.is_bot:
+                self.bot_snakes.add(spawn.snake_id)
             self._players[spawn.snake_id] = client
             client.send(Spawned(snake=spawn.snake_id))
         for ref in report.rejected:
@@ -204,8 +238,11 @@ class WorldRunner:
             log.info("death snake=%d name=%r cause=%s killer=%r score=%d length=%d",
                      death.snake_id, death.name, death.cause.value, death.killer_name,
                      death.score, death.length)
-            self._on_game_over(death)
             client = self._players.pop(death.snake_id, None)
+            if death.snake_id in self.bot_snakes:
+                self.bot_snakes.discard(death.snake_id)
+            else:
+                self._on_game_over(death, _acknowledge(client, death.score))
             if client is not None:
                 client.advance("died")
                 client.snake_id = None
@@ -214,19 +251,28 @@ class WorldRunner:
         watchers = self.watchers
         changed = watchers if watchers != self._watchers_sent else None
         self._watchers_sent = watchers
-        frame = text_frame(encode(wire.frame(report, self.world, self._wall_clock_ms(), changed)))
+        message = wire.frame(report, self.world, self._wall_clock_ms(), changed, self.bot_snakes)
+        frame = text_frame(encode(message))
         gone = [c for c in self.clients.values() if not c.send_frame(frame)]
         for extra in self._outbox:
             gone += [c for c in self.clients.values() if not c.send_frame(extra)]
         self._outbox.clear()
         for client in gone:
             self.detach(client)
-        self.stats.record(time.perf_counter() - started, self.lateness, len(frame),
-                          len(self.clients), self.serial)
+        if self.bots is not None:
+            self.bots.after_tick(message)
+        work = time.perf_counter() - started
+        self.stats.record(work, self.lateness, len(frame), len(self.clients), self.serial)
+        if self._metrics is not None:
+            self._metrics.tick(work, self.lateness, len(frame), len(self.clients),
+                               self.lateness > self.period / 4)
 
     def _resync(self) -> None:
         """After a failed tick, whose frame may never have gone out: a snapshot for all."""
-        self.broadcast(text_frame(encode(wire.snapshot(self.world, self.watchers))))
+        self.broadcast(text_frame(encode(wire.snapshot(self.world, self.watchers,
+                                                       self.bot_snakes))))
+        if self.bots is not None:
+            self.bots.resync()
 
     def finish(self) -> None:
         """End the world's games now (the server is stopping): every snake leaves in one
@@ -248,3 +294,10 @@ class WorldRunner:
         for client in list(self.clients.values()):
             if not client.send_frame(frame):
                 self.detach(client)
+
+
+def _acknowledge(client: Client | None, score: int) -> Callable[[], None] | None:
+    """What to do once a player's game is committed: tell the player, if still here."""
+    if client is None:
+        return None
+    return lambda: client.send(Saved(score=score))

@@ -149,7 +149,7 @@ export class ArenaPanel extends Emitter {
   /**
    * Fill the list of open arenas from /api/arenas: id, players, spectators, best score,
    * and a Watch and a Play button per row.
-   * @param {{id: string, public: boolean, players: number, max_players: number, spectators: number, best: number}[]} rows
+   * @param {{id: string, public: boolean, players: number, bots: number, max_players: number, spectators: number, best: number}[]} rows
    */
   renderArenas(rows) {
     this._arenaRows = rows;
@@ -173,9 +173,11 @@ export class ArenaPanel extends Emitter {
       else if (!a.public) title.append(' ', el('span', 'tag', 'named'));
       const players = Number(a.players) || 0;
       const spectators = Number(a.spectators) || 0;
+      const bots = Number(a.bots) || 0;
       const meta = el('div', 'arena-meta');
+      meta.append(el('span', 'arena-players', `${players}/${Number(a.max_players) || 0} playing`));
+      if (bots > 0) meta.append(' · ', el('span', 'arena-bots', plural(bots, 'bot')));
       meta.append(
-        el('span', 'arena-players', `${players}/${Number(a.max_players) || 0} playing`),
         ' · ',
         el('span', 'arena-watchers', `${spectators} watching`),
         ' · ',

@@ -281,6 +281,9 @@ net.on('died', (msg) => {
   refresh();
   ui.showDeath(msg, world.tickRate);
 });
+net.on('saved', () => {
+  ui.setSaved(true);
+});
 net.on('top', (msg) => {
   gotTop = true;
   ui.renderTop(msg);
@@ -317,7 +320,7 @@ net.on('error', (msg) => {
     ui.flash(text);
   }
 });
-net.on('close', ({ wasWelcomed }) => {
+net.on('close', ({ code, reason, wasWelcomed }) => {
   const refused = ui.nameError.textContent !== '' || arenaPanel.arenaError.textContent !== '';
   const rejected = !wasWelcomed && refused;
   joining = false;
@@ -335,7 +338,7 @@ net.on('close', ({ wasWelcomed }) => {
     ui.showStart(true); // the server hung up on a refused name: just try again
   } else {
     ui.showStart(false);
-    ui.showLost(true);
+    ui.showLost(true, code, reason);
   }
 });
 

@@ -40,6 +40,7 @@ export function stepDir(a, b) {
  * @property {string} dir
  * @property {number[][]} body head first
  * @property {number} score
+ * @property {boolean} bot one of the server's bots
  * @property {boolean} moved whether it moved in the last applied tick
  * @property {number[] | null} lostTail the tail cell it left in the last tick, if any
  * @property {number} bornAt performance.now() when this client first saw it
@@ -53,6 +54,7 @@ function toSnake(info, now) {
     dir: DIR_NAMES.has(info.dir) ? info.dir : 'right',
     body: (info.body || []).map((c) => [c[0], c[1]]),
     score: Number(info.score) || 0,
+    bot: info.bot === true,
     moved: false,
     lostTail: null,
     bornAt: now,

@@ -48,6 +48,13 @@ export function causeText(cause, killer) {
 }
 
 /** Create an element with a class and text content. */
+const LOST_TEXT = {
+  1001: 'The server is going down (a restart, most likely). Reconnect in a moment.',
+  1008: 'The server closed the connection: this page sent messages it does not accept.',
+  1009: 'The server closed the connection: a message was too big.',
+  1013: 'The server closed the connection: this page fell too far behind (a slow network?).',
+};
+
 export function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -187,8 +194,16 @@ export class UI extends Emitter {
     this._set('death-time', `${seconds.toFixed(1)} s`);
     this.score.textContent = String(died.score);
     this.length.textContent = String(died.length);
+    this.setSaved(false);
     this.death.hidden = false;
     if (this.lost.hidden) this.playAgain.focus();
+  }
+
+  /** Whether the game on the death card is safely in the top-score database yet. */
+  setSaved(saved) {
+    const node = this.doc.getElementById('death-saved');
+    node.dataset.saved = saved ? 'yes' : 'no';
+    node.textContent = saved ? 'Score saved ✓' : 'Saving your score…';
   }
 
   hideDeath() {
@@ -199,8 +214,18 @@ export class UI extends Emitter {
     return !this.death.hidden;
   }
 
-  showLost(show) {
+  /**
+   * Show (or hide) the "connection lost" card, saying why the server closed the connection
+   * when its close code says so (1001: the server is going down, 1008: too many bad or too
+   * many messages, 1009: a message too big, 1013: not reading fast enough).
+   */
+  showLost(show, code = 0, reason = '') {
     this.lost.hidden = !show;
+    if (show) {
+      const why = LOST_TEXT[code] || 'The connection to the server was closed.';
+      this.doc.getElementById('lost-reason').textContent =
+        code === 1008 && reason ? `${why} (${reason})` : why;
+    }
     if (show) this.doc.getElementById('reconnect').focus();
   }
 
@@ -244,14 +269,21 @@ export class UI extends Emitter {
 
   _players(world) {
     const ranking = world.ranking();
-    const sig = ranking.map((s) => `${s.id}:${s.score}:${s.color}:${s.id === world.myId}:${s.name}`).join('\n');
+    const sig = ranking.map((s) => `${s.id}:${s.score}:${s.color}:${s.id === world.myId}:${s.bot}:${s.name}`).join('\n');
     if (sig === this._playersSig) return;
     this._playersSig = sig;
     const items = ranking.map((snake) => {
       const li = el('li', snake.id === world.myId ? 'me' : '');
       const swatch = el('span', 'swatch');
       swatch.style.backgroundColor = snakeColor(snake.color);
-      li.append(swatch, el('span', 'who', snake.name), ' ', el('span', 'pts', snake.score));
+      li.append(swatch, el('span', 'who', snake.name));
+      if (snake.bot) {
+        const badge = el('span', 'bot-badge', 'bot');
+        badge.title = 'A computer-driven snake; bots never enter the top scores';
+        li.classList.add('bot');
+        li.append(' ', badge);
+      }
+      li.append(' ', el('span', 'pts', snake.score));
       if (snake.id === world.myId) li.setAttribute('aria-current', 'true');
       return li;
     });

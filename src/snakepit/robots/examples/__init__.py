@@ -1,0 +1,11 @@
+"""Example robots to copy and change: each is one small, self-contained file.
+
+- :mod:`.random_safe` -- ``RandomSafe``: a random move among those that do not crash.
+- :mod:`.greedy` -- ``Greedy``: steps towards the nearest digit, never into a crash.
+- :mod:`.survivor` -- ``Survivor``: takes the move with the most room to live in (a flood
+  fill), and goes for digits only when the room is the same either way.
+
+Play one against the built-in bots with ``snakepit simulate`` (see its ``--help``); the
+robot is named as ``FILE.py:ClassName``, e.g. ``my_robot.py:Greedy`` for a copy of
+``greedy.py``.
+"""
