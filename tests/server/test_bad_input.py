@@ -7,9 +7,10 @@ import asyncio
 import aiohttp
 import pytest
 
-from .rawclient import masked_text, open_raw_client, read_frames
+from snakepit.protocol.messages import Ping
 
 from .playing import play, until
+from .rawclient import masked_text, open_raw_client, read_frames
 
 
 async def close_code(conn) -> int:
@@ -108,3 +109,79 @@ async def test_other_players_keep_getting_every_tick_while_someone_misbehaves(co
     assert await close_code(abusers[1]) == 1008
     # WorldView.apply_frame raises if a tick is ever skipped, so this proves continuity.
     await until(player, "frame", lambda f: player.view.tick >= start + 50)
+
+
+@pytest.mark.parametrize(
+    "text, code, why",
+    [
+        ('{"type":"ping","t":NaN}', "bad-json", "NaN is not JSON"),
+        ('{"type":"ping","t":Infinity}', "bad-json", "nor is Infinity"),
+        ('{"type":"ping","t":1e300}', "bad-message", "a time stamp past any clock"),
+        ('{"type":"ping","t":' + "9" * 4000 + "}", "bad-message",
+         "a 4,000-digit integer is refused without being converted"),
+        ("[" * 2000 + "]" * 2000, "bad-message", "2,000 levels of nesting are refused at once"),
+        ('{"type":"hello","protocol":1,"name":"\\ud800"}', "bad-json",
+         "a lone surrogate is not text"),
+        ('{"type":"turn","dir":1}', "bad-message", "wrong types are named"),
+        ('{"type":"join","tick":"soon"}', "bad-message", "unknown fields are refused"),
+    ],
+)
+async def test_hostile_json_over_a_real_socket_gets_an_error(connect, text, code, why):
+    conn = await connect("Hostile" if "hello" not in text else None)
+    await conn.ws.send_str(text)
+    error = await until(conn, "error")
+    assert error.code == code, why
+    await conn.ws.send_str('{"type":"ping","t":1}')  # and the connection still works
+    await until(conn, "pong")
+
+
+async def test_a_5000_digit_integer_is_over_the_size_limit_and_closes_with_1009(connect):
+    conn = await connect("Digits")
+    await conn.ws.send_str('{"type":"ping","t":' + "9" * 5000 + "}")
+    assert await close_code(conn) == 1009
+
+
+def frame_bytes(opcode: int, payload: bytes) -> bytes:
+    """A masked client frame of a short payload."""
+    mask = b"\x01\x02\x03\x04"
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return bytes((0x80 | opcode, 0x80 | len(payload))) + mask + body
+
+
+@pytest.mark.parametrize("payload", [b'{"type":"ping","t":\xff}', b'{"type":"hello","name":"\xc3'],
+                         ids=["invalid-utf8", "truncated-utf8"])
+async def test_text_that_is_not_utf8_closes_the_connection_with_1007(server, payload):
+    sock = open_raw_client(server.host, server.port)
+    try:
+        sock.sendall(frame_bytes(0x1, payload))
+        frames = await asyncio.to_thread(read_frames, sock, 1.0)
+    finally:
+        sock.close()
+    closes = [body for opcode, body in frames if opcode == 0x8]
+    assert closes and int.from_bytes(closes[0][:2], "big") == 1007
+
+
+async def test_a_client_asking_for_compression_gets_none(server):
+    """No permessage-deflate, so no compression bomb can be sent: the handshake answer
+    carries no extension, and a compressed frame would be a protocol error."""
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(server.make_url("/ws"), compress=15) as ws:
+            assert ws.compress == 0
+            assert "Sec-WebSocket-Extensions" not in ws._response.headers
+
+
+async def test_actions_out_of_place_are_ignored_or_refused_never_a_crash(connect):
+    player, spectator = await connect("Player"), await connect("Spectator")
+    sid = await play(player)
+    heading = player.view.snakes[sid].dir
+    back = {"up": "down", "down": "up", "left": "right", "right": "left"}[heading]
+    await spectator.turn("up")  # a spectator has no snake: ignored, silently
+    await player.turn(back)  # straight back into its own neck: ignored by the rules
+    await player.join()  # already playing
+    error = await until(player, "error")
+    assert error.code == "out-of-place"
+    frame = await until(player, "frame", lambda f: any(m[0] == sid for m in f.moves))
+    assert sid not in player.view.snakes or player.view.snakes[sid].dir == heading
+    await spectator.send(Ping(t=frame.tick))
+    pong = await until(spectator, "pong")  # no error came before the pong
+    assert pong.t == frame.tick

@@ -185,6 +185,9 @@ class Session:
         error = runner.join(self.client)
         if error is not None:
             self.client.send(error)
+        else:
+            log.info("join client=%d name=%r arena=%s", self.client.id, self.client.name,
+                     runner.name)
 
     def _enter_named_or_any(self, arena: str | None) -> bool:
         """Enter the named arena (opening it if needed) or the liveliest public one."""

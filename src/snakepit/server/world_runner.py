@@ -235,9 +235,9 @@ class WorldRunner:
                 client.advance("refused")
                 client.send(Error(code="no-room", message="No room for a new snake right now."))
         for death in report.deaths:
-            log.info("death snake=%d name=%r cause=%s killer=%r score=%d length=%d",
+            log.info("death snake=%d name=%r cause=%s killer=%r score=%d length=%d bot=%d",
                      death.snake_id, death.name, death.cause.value, death.killer_name,
-                     death.score, death.length)
+                     death.score, death.length, death.snake_id in self.bot_snakes)
             client = self._players.pop(death.snake_id, None)
             if death.snake_id in self.bot_snakes:
                 self.bot_snakes.discard(death.snake_id)
