@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a site whose pages may connect, e.g. https://example.org "
                        "(repeatable; SNAKEPIT_ALLOW_ORIGINS, comma-separated; the server's own "
                        "address is always allowed)")
+    serve.add_argument("--resume-grace", type=float,
+                       default=_env("RESUME_GRACE", str(defaults.resume_grace)),
+                       help="seconds a player whose connection dropped has to come back to "
+                       "the same snake (SNAKEPIT_RESUME_GRACE, default %(default)s)")
     serve.add_argument("--header-timeout", type=float,
                        default=_env("HEADER_TIMEOUT", str(defaults.header_timeout)),
                        help="seconds a client has to send a request's headers "
@@ -116,6 +120,32 @@ def build_parser() -> argparse.ArgumentParser:
                        help="JSON report (default %(default)s)")
     bench.add_argument("--chart", type=Path, default=Path("bench-report.png"),
                        help="PNG chart (default %(default)s)")
+    soak = commands.add_parser(
+        "soak",
+        help="hold thousands of clients for minutes while bad clients are injected",
+        description="Start a server pinned to one core; on the other core, connect CLIENTS "
+        "legitimate clients (a share playing, the rest watching) and hold them for MINUTES "
+        "while a fault injector sends bad input, floods, stalled readers, vanished peers and "
+        "slow headers, checking each gets its answer. Reports the server's memory drift, "
+        "dropped legitimate clients (the target is 0), tick overruns and each fault's "
+        "outcome, as a table and a JSON report. Only ever targets 127.0.0.1.",
+    )
+    soak.add_argument("--clients", type=int, default=2000,
+                      help="legitimate clients (default %(default)s)")
+    soak.add_argument("--minutes", type=float, default=10.0,
+                      help="how long to hold them once connected (default %(default)s)")
+    soak.add_argument("--play-share", type=float, default=0.25,
+                      help="share of clients that play; the rest watch (default %(default)s)")
+    soak.add_argument("--fault-rate", type=float, default=5.0,
+                      help="faults started a second (default %(default)s)")
+    soak.add_argument("--tick-rate", type=float, default=10.0,
+                      help="ticks per second (default %(default)s)")
+    soak.add_argument("--max-per-address", type=int,
+                      default=defaults.max_connections_per_address,
+                      help="the server's limit; the clients use many loopback addresses to "
+                      "stay under it (0: no limit, no connection flood; default %(default)s)")
+    soak.add_argument("--out", type=Path, default=Path("soak-report.json"),
+                      help="JSON report (default %(default)s)")
     robot = commands.add_parser(
         "robot",
         help="play a robot (a Python class) on a Snakepit server",
@@ -141,6 +171,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.command == "bench":
         _bench(args)
         return
+    if args.command == "soak":
+        _soak(args, argv)
+        return
     if args.command == "robot":
         sys.exit(_robot(args))
     if args.command == "simulate":
@@ -155,6 +188,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             seed=args.seed, bots=args.bots, bot_level=args.bot_level,
             max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
             allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
+            resume_grace=args.resume_grace,
         )
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
@@ -202,6 +236,19 @@ def _bench(args: argparse.Namespace) -> None:
                            play_share=args.play_share, tick_rate=args.tick_rate,
                            generators=args.generators, out=args.out, chart=args.chart)
     eventloop.run(bench(options))
+
+
+def _soak(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
+    import shlex
+
+    from .bench.soak import SoakOptions, soak
+
+    command = shlex.join(["snakepit", *(sys.argv[1:] if argv is None else argv)])
+    options = SoakOptions(clients=args.clients, minutes=args.minutes,
+                          play_share=args.play_share, fault_rate=args.fault_rate,
+                          tick_rate=args.tick_rate, max_per_address=args.max_per_address,
+                          out=args.out, command=command)
+    eventloop.run(soak(options))
 
 
 async def _serve(settings: Settings) -> None:

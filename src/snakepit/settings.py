@@ -48,6 +48,9 @@ class Settings:
     heartbeat: float = 20.0
     #: How many entries the top-score lists hold.
     top_scores: int = 10
+    #: Seconds a player whose connection dropped has to come back (with its resume token)
+    #: to the same snake; the snake keeps moving meanwhile.
+    resume_grace: float = 10.0
     #: Seconds an arena stays open with nobody in it.
     arena_grace: float = 30.0
     #: Most arenas one process keeps open at once.

@@ -69,8 +69,11 @@ class Connection:
     async def send(self, message: Hello | Join | Turn | Ping | Watch) -> None:
         await self.ws.send_str(encode(message).decode())
 
-    async def hello(self, name: str, arena: str | None = None) -> None:
-        await self.send(Hello(protocol=PROTOCOL_VERSION, name=name, arena=arena))
+    async def hello(self, name: str, arena: str | None = None,
+                    resume: str | None = None) -> None:
+        """Say hello; ``resume`` (a token from an earlier ``welcome``) asks for that
+        session, and its snake, back."""
+        await self.send(Hello(protocol=PROTOCOL_VERSION, name=name, arena=arena, resume=resume))
 
     async def watch(self, arena: str | None = None) -> None:
         await self.send(Watch(arena=arena))

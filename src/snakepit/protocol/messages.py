@@ -38,6 +38,9 @@ class Hello(_Message, tag="hello"):
     #: Any length up to 256 reaches the name rules (and gets their ``bad-name`` answer).
     name: Annotated[str, msgspec.Meta(max_length=256)]
     arena: ArenaName | None = None
+    #: The token of an earlier connection's ``welcome``: take that session (and its
+    #: snake) over, if it has not ended.
+    resume: Annotated[str, msgspec.Meta(max_length=64)] | None = None
 
 
 class Watch(_Message, tag="watch"):
@@ -102,6 +105,8 @@ class Welcome(_Message, tag="welcome"):
     #: Milliseconds between ticks (1000 / tick_rate): the deadline for answering a frame.
     tick_ms: float
     max_players: int
+    #: Say this in ``hello`` (``resume``) on a new connection to get this session back.
+    token: str | None = None
 
 
 class Snapshot(_Message, tag="snapshot"):

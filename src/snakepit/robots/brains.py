@@ -49,8 +49,10 @@ LEVELS: tuple[str, ...] = ("easy", "medium", "hard")
 MEDIUM_ROOM = 100
 #: The most cells a medium bot's path search visits looking for digits.
 MEDIUM_SEARCH = 300
-#: The same bounds for the hard bot.
-HARD_ROOM = 120
+#: The same bounds for the hard bot: its fills count up to its length (to this many
+#: cells), or to twice its length (to ``HARD_SPARE`` cells) when it looks for room to spare.
+HARD_ROOM = 250
+HARD_SPARE = 120
 HARD_SEARCH = 400
 #: The hard bot tries to trap snakes whose heads are this few steps from its own (at most
 #: two of them), counting their room up to this many cells.
@@ -259,7 +261,7 @@ class HardBot(Robot):
         me = view.me
         cells = {d: step(me.head, d) for d in straight_first(view, safe)}
         need = min(len(me.body) + me.growing, HARD_ROOM)
-        ample = min(2 * need + 10, HARD_ROOM)
+        ample = max(need, min(2 * need + 10, HARD_SPARE))
         room = rooms(view, cells, ample, fill=CarefulFill(view, timed=False))
         if min(room.values()) < ample:  # tight somewhere: count what our tail frees as we go
             timed = CarefulFill(view, timed=True)

@@ -16,6 +16,7 @@ from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..settings import Settings
+from .classic import ClassicClient, ClassicInput
 from .client import Client
 from .guards import AddressCounter, client_address, origin_allowed
 from .hub import Hub
@@ -53,6 +54,7 @@ def create_app(settings: Settings) -> web.Application:
     app.on_cleanup.append(_stop_metrics)
     app.router.add_get("/", _index)
     app.router.add_get("/ws", _websocket)
+    app.router.add_get("/connect", _classic_websocket)
     app.router.add_get("/api/top-scores", _top_scores)
     app.router.add_get("/api/arenas", _arenas)
     app.router.add_get("/api/stats", _stats)
@@ -202,7 +204,7 @@ async def _stats_history(request: web.Request) -> web.Response:
                         headers={"Cache-Control": "no-store"})
 
 
-async def _websocket(request: web.Request) -> web.WebSocketResponse:
+async def _websocket(request: web.Request, classic: bool = False) -> web.WebSocketResponse:
     """Check who is knocking (Origin, connections per address: 403 and 429 come before the
     upgrade), then run the connection's session until either side closes."""
     hub = request.app[HUB]
@@ -220,13 +222,24 @@ async def _websocket(request: web.Request) -> web.WebSocketResponse:
         raise web.HTTPTooManyRequests(
             text=f"at most {addresses.limit} connections from one address\n")
     try:
-        return await _play(request, hub, settings, address)
+        return await _play(request, hub, settings, address, classic)
     finally:
         addresses.release(address)
 
 
+async def _classic_websocket(request: web.Request) -> web.WebSocketResponse:
+    """``/connect``: the 2016 protocol (docs/classic.md), with the same checks and the same
+    sessions as ``/ws``; only the words on the wire differ (server/classic.py)."""
+    return await _websocket(request, classic=True)
+
+
+def _close_later(ws: web.WebSocketResponse, code: int, text: str) -> None:
+    """Close ``ws`` soon (from code that must not await)."""
+    asyncio.get_running_loop().create_task(ws.close(code=code, message=text.encode()))
+
+
 async def _play(request: web.Request, hub: Hub, settings: Settings,
-                peer: str) -> web.WebSocketResponse:
+                peer: str, classic: bool = False) -> web.WebSocketResponse:
     # A message over the protocol's limit closes the connection with 1009 unread (aiohttp
     # stops reading it there, so it costs at most that much memory). aiohttp refuses a
     # message of exactly max_msg_size bytes, hence the + 1.
@@ -240,22 +253,27 @@ async def _play(request: web.Request, hub: Hub, settings: Settings,
         sock = transport.get_extra_info("socket")
         if sock is not None:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
-    client = Client(hub.next_client_id(), transport, peer, settings.send_buffer_limit,
-                    metrics=hub.metrics)
+    client = (ClassicClient if classic else Client)(
+        hub.next_client_id(), transport, peer, settings.send_buffer_limit,
+        metrics=hub.metrics)
     session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
                       top_scores=lambda: hub.scoreboard.frame,
                       max_message_bytes=settings.max_message_bytes,
                       message_rate=settings.message_rate, message_burst=settings.message_burst,
-                      on_refuse=hub.metrics.rejected)
+                      on_refuse=hub.metrics.rejected,
+                      resumes=None if classic else hub.resumes)  # classic: no tokens
+    on_text = ClassicInput(session).on_text if classic else session.on_text
+    session.kick = lambda code, text: _close_later(ws, code, text)
     log.info("connect client=%d peer=%s", client.id, peer)
     request.app[SOCKETS].add(ws)
     hub.metrics.connected()
     try:
         async for message in ws:
             if message.type is WSMsgType.TEXT:
-                session.on_text(message.data)
+                on_text(message.data)
             elif message.type is WSMsgType.BINARY:
                 session.on_binary()
+            client = session.client  # a resume may have brought an earlier session's
             if session.close_with is not None:
                 code, reason, text = session.close_with
                 session.leave()  # no frame may follow the close frame
@@ -266,10 +284,13 @@ async def _play(request: web.Request, hub: Hub, settings: Settings,
                 break
     finally:
         request.app[SOCKETS].discard(ws)
-        session.leave()
+        client = session.client
         if client.dropped is None and ws.close_code == 1009:
             client.dropped = "too-big"
             hub.metrics.dropped("too-big")
+        # A close the client asked for (1000, 1001: leaving the page) ends the game now;
+        # a connection that dropped may be resumed for a while.
+        session.end(resumable=not hub.closing and ws.close_code not in (1000, 1001, 1009))
         log.info("disconnect client=%d reason=%s close_code=%s", client.id,
                  client.dropped or ("shutdown" if hub.closing else "client"), ws.close_code)
     return ws

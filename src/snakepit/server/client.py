@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 import msgspec
 
 from ..protocol import encode
+from ..protocol.messages import Died, Saved, Spawned
 from .lifecycle import Phase, advance
 from .wsframe import close_frame, text_frame
 
@@ -24,6 +25,8 @@ log = logging.getLogger("snakepit.client")
 
 #: Seconds a cut connection gets to take its close frame before the socket is aborted.
 CLOSE_GRACE = 2.0
+#: What a suspended client is told when it comes back: the news of its own game.
+_KEPT = (Spawned, Died, Saved)
 
 
 class Client:
@@ -49,23 +52,52 @@ class Client:
         self._limit = send_buffer_limit
         #: Told of every drop (``cut``), by reason.
         self._metrics = metrics
+        #: The connection dropped and the session waits to be resumed (see resume.py).
+        self.suspended = False
+        #: Messages about its own game that came while suspended.
+        self.missed: list[msgspec.Struct] = []
+
+    @property
+    def transport(self) -> asyncio.Transport | None:
+        return self._transport
+
+    def suspend(self) -> None:
+        """The connection is gone but the session may be resumed: send nothing for now."""
+        self._transport = None
+        self.suspended = True
+
+    def rebind(self, transport: asyncio.Transport | None) -> list[msgspec.Struct]:
+        """Carry on over a new connection; return the messages kept meanwhile."""
+        self._transport = transport
+        self.suspended = False
+        self.dropped = None
+        missed, self.missed = self.missed, []
+        return missed
 
     def advance(self, event: str) -> None:
         """Move along the life-cycle table (raises IllegalMove for a move it lacks)."""
         self.phase = advance(self.phase, event)
 
     def send(self, message: msgspec.Struct) -> bool:
-        """Encode and send one message to this client only."""
+        """Encode and send one message to this client only. While the client is suspended,
+        the messages about its own game (spawned, died, saved) are kept for its return."""
+        if self.suspended:
+            if isinstance(message, _KEPT):
+                self.missed.append(message)
+            return True
         return self.send_frame(text_frame(encode(message)))
 
     def send_frame(self, frame: bytes) -> bool:
-        """Write an already framed message; False if the client is (now) gone."""
+        """Write an already framed message; False if the client is (now) gone. A client
+        whose connection is closing, or suspended (waiting to be resumed), stays: what its
+        connection's handler decides when the connection ends is what happens to it."""
         transport = self._transport
-        if transport is None or self.dropped is not None:
+        if self.dropped is not None:
             return False
+        if transport is None:
+            return self.suspended
         if transport.is_closing():
-            self.dropped = "closed"
-            return False
+            return True
         if transport.get_write_buffer_size() > self._limit:
             self.cut("slow", code=1013, message="too slow: not reading what the server sends")
             return False

@@ -10,6 +10,7 @@ from ..engine import World, WorldConfig
 from ..settings import Settings
 from ..storage import SqliteScoreStore
 from .arenas import Arenas
+from .resume import Resumes
 from .metrics import Metrics
 from .scoreboard import Scoreboard
 from .stats import TickStats
@@ -37,6 +38,8 @@ class Hub:
                              bot_fill=settings.bots, bot_level=settings.bot_level,
                              metrics=self.metrics)
         self._ids = itertools.count(1)
+        #: Sessions whose connection dropped, waiting to be resumed by token.
+        self.resumes = Resumes(settings.resume_grace)
         #: True once the server has begun to stop.
         self.closing = False
 
@@ -51,6 +54,7 @@ class Hub:
     async def finish_games(self) -> None:
         """The server is stopping: end every game so it is recorded; accept no more."""
         self.closing = True
+        self.resumes.close()
         await self.arenas.finish()
 
     async def stop(self) -> None:

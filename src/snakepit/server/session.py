@@ -24,6 +24,7 @@ from ..protocol.messages import (
     Ping,
     Pong,
     ServerWarning,
+    Spawned,
     Turn,
     Watch,
     Welcome,
@@ -31,6 +32,7 @@ from ..protocol.messages import (
 from .arenas import ArenaError, Arenas
 from .client import Client
 from .lifecycle import ACCEPTS, Phase
+from .resume import REPLACED, Resumes
 from .world_runner import WorldRunner
 
 log = logging.getLogger("snakepit.session")
@@ -43,8 +45,17 @@ class Session:
                  top_scores: Callable[[], bytes], max_message_bytes: int = 4096,
                  message_rate: float = 50.0, message_burst: int = 100,
                  clock: Callable[[], float] = time.monotonic,
-                 on_refuse: Callable[[str], None] = lambda code: None) -> None:
+                 on_refuse: Callable[[str], None] = lambda code: None,
+                 resumes: Resumes | None = None) -> None:
         self.client = client
+        #: Where sessions wait to be resumed (None: this connection cannot be resumed).
+        self.resumes = resumes
+        #: This session's resume token, from its hello on.
+        self.token: str | None = None
+        #: Set once another connection took this session over: this one must not touch it.
+        self.handed_over = False
+        #: Closes this session's connection (code, text); set by the connection's handler.
+        self.kick: Callable[[int, str], None] = lambda code, text: None
         self.max_message_bytes = max_message_bytes
         self.arenas = arenas
         #: The arena this client is in (watching or playing), once it said hello.
@@ -93,6 +104,14 @@ class Session:
             message = decode_client(data)
         except ProtocolError as exc:
             self.refuse(exc.code, exc.message)
+            return
+        self._dispatch(message)
+
+    def handle(self, message: ClientMessage) -> None:
+        """Handle one message already decoded from another dialect (the classic protocol,
+        server/classic.py) exactly as :meth:`on_text` handles a decoded one: it counts
+        against the allowance, then goes through the same checks and actions."""
+        if not self.admit():
             return
         self._dispatch(message)
 
@@ -149,9 +168,53 @@ class Session:
 
     def leave(self) -> None:
         """The connection is gone: leave the arena (a snake in play leaves the world)."""
+        if self.handed_over:
+            return
         if self.runner is not None:
             self.runner.detach(self.client)
             self.runner = None
+
+    def end(self, resumable: bool) -> None:
+        """The connection ended. If it may come back (it dropped, it was not cut or closed
+        on purpose), keep the session for a resume; otherwise leave now."""
+        if self.handed_over:
+            return
+        if self.resumes is None:
+            self.leave()
+        elif resumable and self.token is not None and self.client.dropped is None:
+            self.resumes.suspend(self)
+        else:
+            self.resumes.forget(self)
+            self.leave()
+
+    def _resume(self, token: str) -> bool:
+        """Take over the session ``token`` names: its client (and snake) continue on this
+        connection, with a fresh welcome and snapshot. False if there is no such session."""
+        if self.resumes is None:
+            return False
+        old = self.resumes.claim(token)
+        if old is None:
+            return False
+        if old.client.transport is not None:  # its connection is still open: replace it
+            old.kick(REPLACED, "replaced by a newer connection")
+        old.handed_over = True
+        client, runner = old.client, old.runner
+        missed = client.rebind(self.client.transport)
+        self.client, self.token, self.runner = client, token, None
+        self.resumes.adopt(token, self)
+        log.info("resume client=%d name=%r arena=%s", client.id, client.name,
+                 runner.name if runner is not None else "-")
+        if runner is not None:
+            self.runner = runner
+            self._welcome(runner)
+            runner.snapshot_to(client)
+        self.client.send_frame(self._top_scores())
+        alive = client.snake_id is not None
+        if alive and not any(isinstance(m, Spawned) for m in missed):
+            client.send(Spawned(snake=client.snake_id))
+        for message in missed:
+            client.send(message)
+        return True
 
     def _hello(self, hello: Hello) -> None:
         client = self.client
@@ -164,7 +227,16 @@ class Session:
         except InvalidName as exc:
             self.refuse("bad-name", str(exc))
             return
+        if hello.resume is not None:
+            if self._resume(hello.resume):
+                return
+            client.send(ServerWarning(
+                code="resume-failed",
+                message="that game could not be resumed (it ended, or it is unknown): "
+                        "starting afresh"))
         client.name = name
+        if self.resumes is not None and self.token is None:
+            self.token = self.resumes.issue(self)
         if self._enter_named_or_any(hello.arena):
             client.advance("hello")
             client.send_frame(self._top_scores())
@@ -204,6 +276,11 @@ class Session:
         if runner is self.runner:
             return
         self.leave()
+        self._welcome(runner)
+        self.runner = runner
+        runner.attach(self.client)
+
+    def _welcome(self, runner: WorldRunner) -> None:
         world = runner.world
         self.client.send(Welcome(
             protocol=PROTOCOL_VERSION,
@@ -213,10 +290,9 @@ class Session:
             height=world.config.height,
             tick_rate=runner.tick_rate,
             tick_ms=1000.0 * runner.period,
+            token=self.token,
             max_players=runner.max_players,
         ))
-        self.runner = runner
-        runner.attach(self.client)
 
 
 def _out_of_place(kind: str, phase: Phase) -> str:

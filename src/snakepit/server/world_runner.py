@@ -105,6 +105,11 @@ class WorldRunner:
         client.send(wire.snapshot(self.world, self.watchers, self.bot_snakes))
         self._someone_here.set()
 
+    def snapshot_to(self, client: Client) -> None:
+        """Send an attached client the whole world again (it came back over a new
+        connection): frames that follow apply on top of it."""
+        client.send(wire.snapshot(self.world, self.watchers, self.bot_snakes))
+
     def detach(self, client: Client) -> None:
         """Forget ``client``; its snake (if any) leaves the world at the next tick."""
         self.clients.pop(client.id, None)

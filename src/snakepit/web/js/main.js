@@ -10,9 +10,15 @@
  * typed: this is how named arenas are opened) says hello in that arena, or, when already
  * welcomed, asks the server to `watch` it; the start screen then folds into a "Watching"
  * bar so the board is in view. A death shows the death screen; Play again joins again on
- * the same socket, Watch keeps watching. A dropped connection shows "Connection lost";
- * Reconnect opens a new socket, says hello (in the same arena) and returns to the start
- * screen, with the world visible behind it.
+ * the same socket, Watch keeps watching.
+ *
+ * A connection that drops (the network, not the server closing it on purpose) is resumed
+ * by itself: the page shows "Reconnecting…", opens new sockets with backoff, and says hello
+ * with the resume token of the last `welcome`; the server gives the same session back (the
+ * same snake, if it still lives) with a fresh snapshot, and play goes on without a reload.
+ * If that fails for longer than the server keeps sessions, or the server closed the
+ * connection on purpose, the page shows "Connection lost" and why; Reconnect opens a new
+ * socket, says hello (in the same arena) and returns to the start screen.
  *
  * The server may move us to another arena at any time we are not playing (a `join` in a
  * full public arena does): every `welcome` names the arena we are in, and the address bar
@@ -47,6 +53,16 @@ let wantJoin = false; // join as soon as the server has welcomed us
 let wantWatch = false; // fold the start screen into the "Watching" bar once welcomed
 let joining = false; // a join was sent and not yet answered
 let gotTop = false;
+let resumeToken = null; // the token of the last welcome: says hello again as the same session
+let reconnecting = false; // the socket dropped and we are trying to get the session back
+let reconnectTimer = 0;
+let reconnectSince = 0;
+let reconnectAttempt = 0;
+/** Delays between reconnection attempts (ms); the last repeats until RESUME_GIVE_UP_MS. */
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 3000];
+const RESUME_GIVE_UP_MS = 15000;
+/** Closes after which reconnecting by ourselves is wrong (the server meant it). */
+const NO_RESUME_CODES = new Set([1000, 1001, 1008, 1009, 1013, 4000]);
 
 function loadName() {
   try {
@@ -101,7 +117,34 @@ function refresh() {
 
 function sayHello(name) {
   helloName = name;
-  helloPending = net.hello(name, helloArena);
+  helloPending = net.hello(name, helloArena, reconnecting ? resumeToken : null);
+}
+
+/** Try again to get the dropped session back, after a delay that grows with each try. */
+function scheduleReconnect(attempt) {
+  if (performance.now() - reconnectSince > RESUME_GIVE_UP_MS) {
+    giveUpReconnecting();
+    return;
+  }
+  const delay = RECONNECT_DELAYS_MS[Math.min(attempt, RECONNECT_DELAYS_MS.length - 1)];
+  clearTimeout(reconnectTimer);
+  reconnectTimer = setTimeout(() => {
+    reconnectTimer = 0;
+    if (!reconnecting) return;
+    reconnectAttempt = attempt + 1;
+    net.open();
+  }, delay);
+}
+
+function giveUpReconnecting() {
+  reconnecting = false;
+  resumeToken = null;
+  clearTimeout(reconnectTimer);
+  world.clearMe();
+  refresh();
+  ui.hideDeath();
+  ui.showStart(false);
+  ui.showLost(true, 0, '');
 }
 
 function join() {
@@ -205,6 +248,7 @@ arenaPanel.on('go', (text) => {
 });
 ui.on('browse', () => refreshArenas());
 ui.on('reconnect', () => {
+  reconnecting = false;
   ui.showLost(false);
   ui.hideDeath();
   world.reset();
@@ -226,12 +270,18 @@ input.on('confirm', () => {
   else if (ui.startVisible) play(ui.name);
 });
 
-net.on('state', (state) => ui.setStatus(state));
+net.on('state', (state) => ui.setStatus(reconnecting && state !== 'connected' ? 'reconnecting' : state));
 net.on('ping', (ms) => ui.setPing(ms));
 net.on('open', () => {
   if (helloName !== null) sayHello(helloName);
 });
 net.on('welcome', (msg) => {
+  if (reconnecting) {
+    reconnecting = false;
+    reconnectAttempt = 0;
+    ui.flash('Reconnected');
+  }
+  if (typeof msg.token === 'string') resumeToken = msg.token;
   helloPending = false;
   watchPending = null;
   world.applyWelcome(msg);
@@ -281,6 +331,17 @@ net.on('died', (msg) => {
   refresh();
   ui.showDeath(msg, world.tickRate);
 });
+net.on('warning', (msg) => {
+  if (msg.code === 'resume-failed') {
+    // The game we were in has ended (we were away too long): a fresh start.
+    world.clearMe();
+    wantJoin = false;
+    ui.hideDeath();
+    ui.showStart(true);
+    ui.setStartMessage('Your game ended while the connection was down. Play again?');
+    refresh();
+  }
+});
 net.on('saved', () => {
   ui.setSaved(true);
 });
@@ -321,6 +382,22 @@ net.on('error', (msg) => {
   }
 });
 net.on('close', ({ code, reason, wasWelcomed }) => {
+  if ((wasWelcomed || reconnecting) && resumeToken && !NO_RESUME_CODES.has(code)) {
+    // The network dropped us: get the same session back, without a reload.
+    if (!reconnecting) {
+      reconnecting = true;
+      reconnectAttempt = 0;
+      reconnectSince = performance.now();
+      ui.setStatus('reconnecting');
+      ui.flash('Connection lost: reconnecting…');
+    }
+    joining = false;
+    helloPending = false;
+    watchPending = null;
+    scheduleReconnect(reconnectAttempt);
+    return;
+  }
+  reconnecting = false;
   const refused = ui.nameError.textContent !== '' || arenaPanel.arenaError.textContent !== '';
   const rejected = !wasWelcomed && refused;
   joining = false;

@@ -104,10 +104,12 @@ export class Net extends Emitter {
   /**
    * @param {string} name
    * @param {string | null} [arena] the arena to enter (opened if new); null: the server picks
+   * @param {string | null} [resume] the token of a dropped connection's session, to get it back
    */
-  hello(name, arena = null) {
+  hello(name, arena = null, resume = null) {
     const msg = { type: 'hello', protocol: PROTOCOL_VERSION, name };
     if (arena) msg.arena = arena;
+    if (resume) msg.resume = resume;
     return this.send(msg);
   }
 

@@ -25,6 +25,7 @@ const STATUS_TEXT = {
   connecting: 'Connecting…',
   connected: 'Connected',
   disconnected: 'Disconnected',
+  reconnecting: 'Reconnecting…',
 };
 
 /** The death screen's headline for a cause of death (and the killer's name, if any). */

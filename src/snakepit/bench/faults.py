@@ -1,0 +1,544 @@
+"""The soak's fault injector: bad clients, a few a second, each checked for its answer.
+
+Every fault runs on connections of its own, from a loopback address of its own
+(127.2.x.y; a connection flood gets a fresh 127.3.x.y), so it never shares the
+per-address allowance of the legitimate clients or of another fault. Each fault kind
+promises one answer from the server, within a deadline:
+
+======================  =================================================================
+kind                    expected answer
+======================  =================================================================
+bad-json ... long-int   an ``error`` with the kind's code, and the connection still works
+                        (a ``ping`` sent after it gets its ``pong``)
+binary                  an ``error`` ``binary``, then ping -> pong
+invalid-utf8,           close 1007 (text that is not UTF-8)
+truncated-utf8
+huge-int (5,000 digits) close 1009: 5,000 digits are more than a message may hold
+oversized               close 1009 (a message over ``Settings.max_message_bytes``)
+message-flood           close 1008 whose reason says "too many messages"
+cross-origin            HTTP 403 before the upgrade (``Origin: http://evil.example``)
+connection-flood        of ``cap + 4`` simultaneous handshakes from one address, exactly
+                        ``cap`` upgraded and the rest answered HTTP 429
+slow-headers            one byte every 2 s: the connection is cut within ``header_timeout``
+                        (+1.5 s)
+stop-reading            says hello, never reads, and asks for ``watch`` snapshots so the
+                        backlog grows fast: cut (reset) within 90 s, and the server's
+                        ``clients_dropped_total{reason="slow"}`` went up (the cut is the
+                        1013 one; its close frame is queued behind the backlog, unread)
+vanish-rst              says hello in an arena of its own, then resets the socket: the
+                        arena shows no spectator within 8 s
+half-open               says hello in an arena of its own, then never writes again (no
+                        pong): the server closes it within the heartbeat and its pong wait
+======================  =================================================================
+
+Run by ``snakepit soak``; prints one JSON line of per-kind counts at the end:
+``python -m snakepit.bench.faults --port 8080 --seconds 60 --rate 5 --cap 8``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import itertools
+import json
+import os
+import random
+import re
+import socket
+import struct
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+import aiohttp
+
+from .. import eventloop
+from ..settings import Settings
+
+_DEFAULTS = Settings()
+_PING = b'{"type":"ping","t":7}'
+_SLOW_DROPS = re.compile(r'^snakepit_clients_dropped_total\{reason="slow"\} (\S+)$', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Target:
+    """The server under test and the limits it was started with."""
+
+    port: int
+    host: str = "127.0.0.1"
+    cap: int = _DEFAULTS.max_connections_per_address
+    header_timeout: float = _DEFAULTS.header_timeout
+    heartbeat: float = _DEFAULTS.heartbeat
+    max_message_bytes: int = _DEFAULTS.max_message_bytes
+    #: Seconds a dropped session is kept for a resume (it stays in its arena meanwhile).
+    resume_grace: float = getattr(_DEFAULTS, "resume_grace", 0.0)
+    #: A lively arena for the reader that stops reading (its frames fill the backlog).
+    busy_arena: str = "pit-1"
+
+
+class Unexpected(Exception):
+    """The server's answer was not the one promised (the text says what came instead)."""
+
+
+def _addresses(second_octet: int) -> Callable[[], str]:
+    counter = itertools.count()
+
+    def next_address() -> str:
+        n = next(counter) % 62_500
+        return f"127.{second_octet}.{n // 250}.{n % 250 + 1}"
+
+    return next_address
+
+
+class RawWs:
+    """One connection on a plain socket: exact bytes out, WebSocket frames in."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.loop = asyncio.get_running_loop()
+        self.buffer = b""
+
+    @classmethod
+    async def connect(cls, target: Target, source: str, rcvbuf: int | None = None) -> RawWs:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setblocking(False)
+        if rcvbuf is not None:  # before connecting, so the window is small from the start
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+        try:
+            sock.bind((source, 0))
+            await asyncio.get_running_loop().sock_connect(sock, (target.host, target.port))
+        except OSError:
+            sock.close()
+            raise
+        return cls(sock)
+
+    async def handshake(self, target: Target, **headers: str) -> int:
+        """Ask for the upgrade; the HTTP status of the answer (101: upgraded)."""
+        key = base64.b64encode(os.urandom(16)).decode()
+        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        await self.send(
+            f"GET /ws HTTP/1.1\r\nHost: {target.host}:{target.port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            f"Sec-WebSocket-Version: 13\r\n{extra}\r\n".encode())
+        while b"\r\n\r\n" not in self.buffer:
+            if not await self.fill():
+                raise Unexpected("connection closed during the handshake")
+        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
+        return int(head.split(b" ", 2)[1])
+
+    async def send(self, data: bytes) -> None:
+        await self.loop.sock_sendall(self.sock, data)
+
+    async def send_frame(self, payload: bytes, opcode: int = 0x1) -> None:
+        """One masked, final frame (the mask is zero: see ``wsclient``)."""
+        size = len(payload)
+        if size < 126:
+            header = bytes((0x80 | opcode, 0x80 | size))
+        elif size < 1 << 16:
+            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
+        else:
+            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, size)
+        await self.send(header + b"\x00\x00\x00\x00" + payload)
+
+    async def fill(self) -> bool:
+        """Read more into the buffer; False at the end of the stream (or a reset)."""
+        try:
+            data = await self.loop.sock_recv(self.sock, 65536)
+        except ConnectionError:
+            return False
+        self.buffer += data
+        return bool(data)
+
+    async def frame(self) -> tuple[int, bytes] | None:
+        """The next frame as (opcode, payload); None once the stream has ended."""
+        while True:
+            buf = self.buffer
+            if len(buf) >= 2:
+                size, at = buf[1] & 0x7F, 2
+                if size == 126 and len(buf) >= 4:
+                    size, at = struct.unpack_from("!H", buf, 2)[0], 4
+                elif size == 127 and len(buf) >= 10:
+                    size, at = struct.unpack_from("!Q", buf, 2)[0], 10
+                if (size < 126 or at > 2) and len(buf) >= at + size:
+                    self.buffer = buf[at + size:]
+                    return buf[0] & 0x0F, buf[at:at + size]
+            if not await self.fill():
+                return None
+
+    async def answer(self) -> str:
+        """Read up to the first error or close: ``error <code>``, ``close <code> <reason>``
+        or ``eof`` (pongs and other messages are skipped)."""
+        while True:
+            got = await self.frame()
+            if got is None:
+                return "eof"
+            opcode, payload = got
+            if opcode == 0x8:
+                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
+                return f"close {code} {payload[2:].decode(errors='replace')}".strip()
+            if opcode == 0x1 and payload.startswith(b'{"type":"error"'):
+                return f"error {json.loads(payload)['code']}"
+
+    async def until(self, kind: bytes) -> None:
+        """Read until a text message of type ``kind`` arrives."""
+        while True:
+            got = await self.frame()
+            if got is None or got[0] == 0x8:
+                raise Unexpected(f"closed while waiting for {kind.decode()}")
+            if got[1].startswith(b'{"type":"%s"' % kind):
+                return
+
+    async def hello(self, arena: str) -> None:
+        await self.send_frame(b'{"type":"hello","protocol":1,"name":"fault","arena":"%s"}'
+                              % arena.encode())
+        await self.until(b"snapshot")
+
+    def close(self, reset: bool = False) -> None:
+        if reset:  # an RST instead of a FIN: the peer is gone without a word
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.sock.close()
+
+
+@dataclass
+class Tally:
+    """Outcomes of one fault kind."""
+
+    sent: int = 0
+    expected: int = 0
+    unexpected: int = 0
+    seconds_max: float = 0.0
+    samples: list[str] = field(default_factory=list)  # the first few unexpected answers
+
+    def to_json(self) -> dict[str, object]:
+        return {"sent": self.sent, "expected": self.expected, "unexpected": self.unexpected,
+                "seconds_max": round(self.seconds_max, 3), "unexpected_samples": self.samples}
+
+
+class Injector:
+    """Runs the faults against ``target`` and tallies their answers."""
+
+    def __init__(self, target: Target, http: aiohttp.ClientSession) -> None:
+        self.target = target
+        self.http = http
+        self.source = _addresses(2)
+        self.flood_source = _addresses(3)
+        self.serial = itertools.count(1)
+        self.tallies: dict[str, Tally] = {kind: Tally() for kind in KINDS}
+        self.busy: set[str] = set()
+
+    async def run_one(self, kind: str) -> None:
+        """Run one fault of ``kind`` to its end (answer or deadline) and tally it."""
+        fault = KINDS[kind]
+        tally = self.tallies[kind]
+        tally.sent += 1
+        started = time.monotonic()
+        try:
+            await asyncio.wait_for(fault.check(self), fault.deadline(self.target))
+        except Unexpected as exc:
+            outcome: str | None = str(exc)
+        except TimeoutError:
+            outcome = f"no answer within {fault.deadline(self.target):g} s"
+        except OSError as exc:
+            outcome = f"{type(exc).__name__}: {exc}"
+        else:
+            outcome = None
+        elapsed = time.monotonic() - started
+        tally.seconds_max = max(tally.seconds_max, elapsed)
+        if outcome is None:
+            tally.expected += 1
+        else:
+            tally.unexpected += 1
+            if len(tally.samples) < 5:
+                tally.samples.append(outcome)
+
+    async def open(self, rcvbuf: int | None = None, **headers: str) -> RawWs:
+        """A fresh upgraded connection (Unexpected if the upgrade is refused)."""
+        ws = await RawWs.connect(self.target, self.source(), rcvbuf)
+        status = await ws.handshake(self.target, **headers)
+        if status != 101:
+            ws.close()
+            raise Unexpected(f"handshake answered {status}")
+        return ws
+
+    async def slow_drops(self) -> float:
+        async with self.http.get(f"http://{self.target.host}:{self.target.port}/metrics") as r:
+            found = _SLOW_DROPS.search(await r.text())
+        return float(found.group(1)) if found else 0.0
+
+    async def arenas(self) -> list[dict[str, object]]:
+        url = f"http://{self.target.host}:{self.target.port}/api/arenas"
+        async with self.http.get(url) as response:
+            return (await response.json())["arenas"]
+
+    async def spectators(self, arena: str) -> int:
+        """People in ``arena`` (0 once it has closed)."""
+        return sum(int(a["spectators"]) + int(a["players"]) for a in await self.arenas()
+                   if a["id"] == arena)
+
+    async def busiest(self, count: int) -> list[str]:
+        """The ``count`` public arenas with the most snakes (the largest snapshots), padded
+        with ``target.busy_arena`` and an arena of the injector's own."""
+        ranked = sorted((a for a in await self.arenas() if a["public"]),
+                        key=lambda a: -int(a["players"]))
+        names = [str(a["id"]) for a in ranked][:count]
+        for pad in (self.target.busy_arena, "soak-faults"):
+            if len(names) < count and pad not in names:
+                names.append(pad)
+        return names
+
+
+# -- the faults ---------------------------------------------------------------------------
+
+
+def _expect_error(text: bytes, code: str, opcode: int = 0x1) -> Callable[[Injector],
+                                                                         Awaitable[None]]:
+    async def check(injector: Injector) -> None:
+        ws = await injector.open()
+        try:
+            await ws.send_frame(text, opcode)
+            answer = await ws.answer()
+            if answer != f"error {code}":
+                raise Unexpected(f"expected error {code}, got {answer}")
+            await ws.send_frame(_PING)  # and the connection still works
+            await ws.until(b"pong")
+        finally:
+            ws.close()
+
+    return check
+
+
+def _expect_close(make: Callable[[Target], bytes], code: int,
+                  reason: str = "") -> Callable[[Injector], Awaitable[None]]:
+    async def check(injector: Injector) -> None:
+        ws = await injector.open()
+        try:
+            await ws.send(make(injector.target))
+            answer = await ws.answer()
+            if not answer.startswith(f"close {code} {reason}".strip()):
+                raise Unexpected(f"expected close {code} {reason}".strip() + f", got {answer}")
+        finally:
+            ws.close()
+
+    return check
+
+
+def _raw_frame(payload: bytes) -> Callable[[Target], bytes]:
+    """A masked text frame whose payload is sent as is (even when it is not UTF-8)."""
+    return lambda target: bytes((0x81, 0x80 | len(payload))) + b"\x00" * 4 + payload
+
+
+def _oversized(target: Target) -> bytes:
+    size = target.max_message_bytes + random.choice((1, 4096))
+    return struct.pack("!BBH", 0x81, 0x80 | 126, size) + b"\x00" * 4 + b"x" * size
+
+
+def _huge_int(target: Target) -> bytes:
+    payload = b'{"type":"ping","t":' + b"9" * 5000 + b"}"
+    return struct.pack("!BBH", 0x81, 0x80 | 126, len(payload)) + b"\x00" * 4 + payload
+
+
+def _flood(target: Target) -> bytes:
+    ping = bytes((0x81, 0x80 | len(_PING))) + b"\x00" * 4 + _PING
+    return ping * (2 * _DEFAULTS.message_burst + 100)
+
+
+async def _cross_origin(injector: Injector) -> None:
+    ws = await RawWs.connect(injector.target, injector.source())
+    try:
+        status = await ws.handshake(injector.target, Origin="http://evil.example")
+    finally:
+        ws.close()
+    if status != 403:
+        raise Unexpected(f"expected HTTP 403, got {status}")
+
+
+async def _connection_flood(injector: Injector) -> None:
+    target = injector.target
+    source = injector.flood_source()
+    sockets = await asyncio.gather(*(RawWs.connect(target, source)
+                                     for _ in range(target.cap + 4)))
+    try:
+        statuses = await asyncio.gather(*(ws.handshake(target) for ws in sockets))
+    finally:
+        for ws in sockets:
+            ws.close()
+    upgraded, refused = statuses.count(101), statuses.count(429)
+    if upgraded != target.cap or refused != 4:
+        raise Unexpected(f"expected {target.cap} x 101 and 4 x 429, got {sorted(statuses)}")
+
+
+async def _slow_headers(injector: Injector) -> None:
+    target = injector.target
+    ws = await RawWs.connect(target, injector.source())
+    started = time.monotonic()
+
+    async def trickle() -> None:
+        try:
+            for byte in b"GET /ws HTTP/1.1\r\nHost: soak\r\nUpgrade: websocket\r\n":
+                await ws.send(bytes([byte]))
+                await asyncio.sleep(2.0)
+        except ConnectionError:
+            pass  # cut: the reader sees it too
+
+    sender = asyncio.create_task(trickle())
+    try:
+        while await ws.fill():  # the server says nothing until the headers are complete
+            pass
+    finally:
+        sender.cancel()
+        ws.close()
+    cut = time.monotonic() - started
+    if not target.header_timeout - 0.5 <= cut <= target.header_timeout + 1.5:
+        raise Unexpected(f"cut after {cut:.1f} s (header timeout {target.header_timeout:g} s)")
+
+
+async def _stop_reading(injector: Injector) -> None:
+    before = await injector.slow_drops()
+    arenas = await injector.busiest(2)
+    ws = await injector.open(rcvbuf=1)  # the smallest window the kernel allows
+    try:
+        await ws.send_frame(b'{"type":"hello","protocol":1,"name":"deaf","arena":"%s"}'
+                            % arenas[0].encode())
+        names = itertools.cycle([b'{"type":"watch","arena":"%s"}' % a.encode()
+                                 for a in reversed(arenas)])
+        try:  # 45 snapshots a second (under the 50/s allowance), and never a byte read
+            while True:
+                await ws.send_frame(next(names))
+                await asyncio.sleep(1 / 45)
+        except ConnectionError:
+            pass
+    finally:
+        ws.close()
+    if await injector.slow_drops() <= before:
+        raise Unexpected("cut, but the server counted no slow drop")
+
+
+async def _vanish(injector: Injector) -> None:
+    arena = f"gone-{next(injector.serial)}"
+    ws = await injector.open()
+    await ws.hello(arena)
+    ws.close(reset=True)
+    while await injector.spectators(arena):
+        await asyncio.sleep(0.25)
+
+
+async def _half_open(injector: Injector) -> None:
+    arena = f"idle-{next(injector.serial)}"
+    ws = await injector.open()
+    try:
+        await ws.hello(arena)
+        while True:  # read everything, answer nothing (not even the server's pings)
+            got = await ws.frame()
+            if got is None or got[0] == 0x8:
+                return
+    finally:
+        ws.close()
+
+
+@dataclass(frozen=True)
+class Fault:
+    check: Callable[[Injector], Awaitable[None]]
+    deadline: Callable[[Target], float] = lambda target: 8.0
+    #: At most one at a time (its check reads a process-wide counter).
+    exclusive: bool = False
+
+    def long(self, target: Target) -> bool:
+        """Takes long by design (its deadline is over 10 s): not started near the end."""
+        return self.deadline(target) > 10.0
+
+
+KINDS: dict[str, Fault] = {
+    "bad-json": Fault(_expect_error(b'{"type":"turn","dir":"up"', "bad-json")),
+    "binary": Fault(_expect_error(b"\x00\x01\xff", "binary", opcode=0x2)),
+    "invalid-utf8": Fault(_expect_close(_raw_frame(b'{"type":"ping","t":\xff}'), 1007)),
+    "truncated-utf8": Fault(_expect_close(_raw_frame(b'{"type":"hello","name":"\xc3'), 1007)),
+    "lone-surrogate": Fault(_expect_error(b'{"type":"hello","protocol":1,"name":"\\ud800"}',
+                                          "bad-json")),
+    "nan": Fault(_expect_error(b'{"type":"ping","t":NaN}', "bad-json")),
+    "infinity": Fault(_expect_error(b'{"type":"ping","t":Infinity}', "bad-json")),
+    "huge-number": Fault(_expect_error(b'{"type":"ping","t":1e300}', "bad-message")),
+    "wrong-type": Fault(_expect_error(b'{"type":"turn","dir":1}', "bad-message")),
+    "unknown-type": Fault(_expect_error(b'{"type":"teleport"}', "bad-message")),
+    "deep-nesting": Fault(_expect_error(b"[" * 2000 + b"]" * 2000, "bad-message")),
+    "long-int": Fault(_expect_error(b'{"type":"ping","t":' + b"9" * 4000 + b"}",
+                                    "bad-message")),
+    "huge-int": Fault(_expect_close(_huge_int, 1009)),
+    "oversized": Fault(_expect_close(_oversized, 1009)),
+    "message-flood": Fault(_expect_close(_flood, 1008, "too many messages")),
+    "cross-origin": Fault(_cross_origin),
+    "connection-flood": Fault(_connection_flood, lambda t: 15.0),
+    "slow-headers": Fault(_slow_headers, lambda t: t.header_timeout + 5),
+    "stop-reading": Fault(_stop_reading, lambda t: 90.0, exclusive=True),
+    "vanish-rst": Fault(_vanish, lambda t: t.resume_grace + 8),
+    "half-open": Fault(_half_open, lambda t: 1.25 * t.heartbeat + t.heartbeat / 2 + 8),
+}
+
+
+async def inject(target: Target, seconds: float, rate: float,
+                 seed: int = 1) -> dict[str, dict[str, object]]:
+    """Start faults at ``rate`` a second for ``seconds``, cycling through every kind (the
+    slowest first, so that each is seen even in a short run); then wait for the ones still
+    running. A fault whose deadline would pass the end is started only if its kind has not
+    been seen yet. Returns each kind's tally."""
+    rng = random.Random(seed)
+    if target.cap <= 0:  # no per-address limit to probe
+        kinds = [k for k in KINDS if k != "connection-flood"]
+    else:
+        kinds = list(KINDS)
+    cycle = sorted(kinds, key=lambda k: -KINDS[k].deadline(target))
+    end = time.monotonic() + seconds
+    running: set[asyncio.Task[None]] = set()
+    async with aiohttp.ClientSession() as http:
+        injector = Injector(target, http)
+        due = time.monotonic()
+        while due < end:
+            for _ in range(len(kinds)):
+                if not cycle:
+                    cycle = rng.sample(kinds, len(kinds))
+                kind = cycle.pop(0)
+                fault = KINDS[kind]
+                late = fault.long(target) and time.monotonic() + fault.deadline(target) > end
+                if (fault.exclusive and kind in injector.busy) or (
+                        late and injector.tallies[kind].sent):
+                    continue
+                running.add(asyncio.create_task(_run(injector, kind)))
+                break
+            due += 1.0 / rate
+            await asyncio.sleep(max(0.0, due - time.monotonic()))
+            running = {t for t in running if not t.done()}
+        await asyncio.gather(*running)
+        tallies = injector.tallies
+    return {kind: tallies[kind].to_json() for kind in kinds}
+
+
+async def _run(injector: Injector, kind: str) -> None:
+    if KINDS[kind].exclusive:
+        injector.busy.add(kind)
+    try:
+        await injector.run_one(kind)
+    finally:
+        injector.busy.discard(kind)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Snakepit soak: the fault injector")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--rate", type=float, default=5.0, help="faults started a second")
+    parser.add_argument("--cap", type=int, default=_DEFAULTS.max_connections_per_address,
+                        help="the server's --max-per-address (0: skip the connection flood)")
+    parser.add_argument("--header-timeout", type=float, default=_DEFAULTS.header_timeout)
+    parser.add_argument("--busy-arena", default="pit-1")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    target = Target(port=args.port, cap=args.cap, header_timeout=args.header_timeout,
+                    busy_arena=args.busy_arena)
+    result = eventloop.run(inject(target, args.seconds, args.rate, args.seed))
+    sys.stdout.write(json.dumps({"faults": result}) + "\n")
+    sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,650 @@
+"""``snakepit soak``: thousands of legitimate clients for minutes while faults are injected.
+
+The server runs in its own process pinned to one core (as for ``snakepit bench``), with the
+production limits (8 WebSockets per address, 5 s header deadline). On the other core run
+the legitimate clients (one process; a share play, the rest watch) and the fault injector
+(:mod:`snakepit.bench.faults`, another process). The legitimate clients come from many
+loopback addresses (127.1.x.y, a few each), so they stay under the per-address limit and
+the injector can flood connections from an address of its own.
+
+The run promises a report of:
+
+- **dropped legitimate clients** (the target is 0): a legitimate client is dropped when the
+  server closes its connection, or when no frame reaches it for ``stall`` seconds (the
+  server ticks 10 times a second, and every tick's frame goes to every client); a client
+  that could not connect at all is counted too;
+- **memory drift**: the server's RSS (``/proc/PID/status``) at the end against its RSS
+  once every client was connected, and the slope of a least-squares line over the run;
+- **tick overruns**: ticks that started more than a quarter period (25 ms at 10 ticks a
+  second) late, from the server's own ``/api/stats`` (a window a minute) and ``/metrics``;
+- **faults**: for each kind, how many were sent, answered as expected, and not.
+
+This module is also the legitimate-clients process: ``python -m snakepit.bench.soak``
+(started by the controller; it prints JSON lines and stops when told ``stop`` on stdin).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import os
+import re
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from .. import eventloop
+from ..server.stats import TickStats
+from ..settings import Settings
+from .controller import _cores, _pin, _proc_cpu_seconds, _proc_rss_bytes
+from .histogram import Histogram
+from .loadgen import Player, Spectator, Tally
+from .wsclient import WsClient
+
+_DEFAULTS = Settings()
+_MASK = b"\x00\x00\x00\x00"
+#: A report: JSON-shaped, nested.
+Report = dict[str, Any]
+_METRIC = re.compile(r'^(snakepit_[a-z_]+)(?:\{reason="([^"]*)"\})? (\S+)$', re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class SoakOptions:
+    clients: int = 2000
+    minutes: float = 10.0
+    play_share: float = 0.25
+    fault_rate: float = 5.0
+    tick_rate: float = 10.0
+    arena_size: int = 16
+    #: The server's --max-per-address (0: no limit, and no connection flood is injected).
+    max_per_address: int = _DEFAULTS.max_connections_per_address
+    header_timeout: float = _DEFAULTS.header_timeout
+    #: Seconds without a frame after which a legitimate client counts as dropped.
+    stall: float = 5.0
+    #: Seconds between two RSS samples.
+    sample_every: float = 5.0
+    out: Path = Path("soak-report.json")
+    #: The command line that asked for this run, for the report.
+    command: str = ""
+
+    @property
+    def seconds(self) -> float:
+        return self.minutes * 60.0
+
+
+# -- the legitimate clients (their own process) -------------------------------------------
+
+
+class Watched(WsClient):
+    """A legitimate client's connection. It answers the server's pings (as a browser does),
+    and keeps how it ended (HTTP status, close code) and when its last frame came."""
+
+    def __init__(self, host: str, port: int, role: Player | Spectator,
+                 on_close: Callable[[WsClient], None]) -> None:
+        super().__init__(host, port, self._text, role.opened, on_close)
+        self.role = role
+        self.status = 0
+        self.close_code: int | None = None
+        self.last_frame = time.monotonic()
+        self.longest_gap = 0.0
+        self.stalled = False
+
+    def _text(self, payload: bytes) -> None:
+        if payload.startswith(b'{"type":"frame"'):
+            now = time.monotonic()
+            self.longest_gap = max(self.longest_gap, now - self.last_frame)
+            self.last_frame = now
+        self.role.on_text(payload)
+
+    def data_received(self, data: bytes) -> None:
+        buffer = self._buffer + data if self._buffer else data
+        if not self.status:
+            end = buffer.find(b"\r\n\r\n")
+            if end < 0:
+                self._buffer = buffer
+                return
+            self.status = int(buffer.split(b" ", 2)[1]) if buffer.startswith(b"HTTP/") else -1
+            if self.status != 101:
+                self.close()
+                return
+            buffer = buffer[end + 4:]
+            self.last_frame = time.monotonic()
+            self._on_open(self)
+        at, size = 0, len(buffer)
+        while size - at >= 2:
+            opcode, length, head = buffer[at] & 0x0F, buffer[at + 1] & 0x7F, 2
+            if length == 126:
+                if size - at < 4:
+                    break
+                length, head = int.from_bytes(buffer[at + 2:at + 4], "big"), 4
+            elif length == 127:
+                if size - at < 10:
+                    break
+                length, head = int.from_bytes(buffer[at + 2:at + 10], "big"), 10
+            if size - at < head + length:
+                break
+            payload = buffer[at + head:at + head + length]
+            if opcode == 0x1:
+                self._on_text(payload)
+            elif opcode == 0x9 and self.transport is not None:  # ping: pong, same payload
+                self.transport.write(bytes((0x8A, 0x80 | len(payload))) + _MASK + payload)
+            elif opcode == 0x8:
+                self.close_code = int.from_bytes(payload[:2], "big") if length >= 2 else 1005
+                self.close()
+            at += head + length
+        self._buffer = buffer[at:]
+
+
+class Rejoining(Player):
+    """A player that asks again a second later when the world had no room for it."""
+
+    def on_text(self, payload: bytes) -> None:
+        super().on_text(payload)
+        if payload.startswith(b'{"type":"error"') and (
+                b'"no-room"' in payload or b'"world-full"' in payload):
+            asyncio.get_running_loop().call_later(1.0, self._rejoin)
+
+    def _rejoin(self) -> None:
+        if self.client is not None and self.snake is None:
+            self.client.send_text(b'{"type":"join"}')
+
+
+class Crowd:
+    """The legitimate clients of this process, and everything that went wrong for them."""
+
+    def __init__(self, stall: float) -> None:
+        self.stall = stall
+        self.clients: list[Watched] = []
+        self.tally = Tally()
+        self.stopping = False
+        self.started = time.monotonic()
+        self.connect_failed = 0
+        self.closed_by_server = 0
+        self.stalled = 0
+        self.dropped: set[int] = set()
+        self.events: list[dict[str, object]] = []
+
+    def lost(self, client: WsClient) -> None:
+        assert isinstance(client, Watched)
+        if self.stopping:
+            return
+        if client.status != 101:
+            self.connect_failed += 1
+            self._event(client, "connect-failed", status=client.status)
+        else:
+            self.closed_by_server += 1
+            self._event(client, "closed", close_code=client.close_code)
+        self.dropped.add(id(client))
+
+    def check_stalls(self) -> None:
+        now = time.monotonic()
+        for client in self.clients:
+            if not client.closed and not client.stalled and now - client.last_frame > self.stall:
+                client.stalled = True
+                self.stalled += 1
+                self.dropped.add(id(client))
+                self._event(client, "stalled", silent_for=round(now - client.last_frame, 2))
+
+    def _event(self, client: Watched, what: str, **details: object) -> None:
+        event = {"event": "drop", "what": what, "role": type(client.role).__name__.lower(),
+                 "t": round(time.monotonic() - self.started, 2), **details}
+        self.events.append(event)
+        if len(self.events) <= 20:
+            print(json.dumps(event), flush=True)
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "clients": len(self.clients),
+            "open": sum(not c.closed for c in self.clients),
+            "dropped": len(self.dropped),
+            "closed_by_server": self.closed_by_server,
+            "stalled": self.stalled,
+            "connect_failed": self.connect_failed,
+            "longest_silence_s": round(max((c.longest_gap for c in self.clients), default=0), 3),
+            "frames": self.tally.frames,
+        }
+
+
+def _source(n: int, per_address: int) -> str:
+    """The loopback address of the n-th legitimate client."""
+    if per_address <= 0:
+        return "127.0.0.1"
+    slot = n // per_address
+    return f"127.1.{slot // 250}.{slot % 250 + 1}"
+
+
+async def _stop_requested(max_seconds: float) -> None:
+    """Return when stdin says anything (or closes), or after ``max_seconds``."""
+    loop = asyncio.get_running_loop()
+    reader = asyncio.StreamReader()
+    await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), sys.stdin)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(reader.readline(), max_seconds)
+
+
+async def hold(port: int, players: int, spectators: int, arenas: int, per_address: int,
+               stall: float, max_seconds: float) -> dict[str, object]:
+    """Connect the clients, say ``ready`` once each has had a frame, watch them (printing
+    ``progress`` every 15 s) until told to stop; their figures."""
+    host, loop = "127.0.0.1", asyncio.get_running_loop()
+    crowd = Crowd(stall)
+    roles: list[Player | Spectator] = [Rejoining(f"p{i}", crowd.tally) for i in range(players)]
+    roles += [Spectator(f"s{i}", f"pit-{i % max(arenas, 1) + 1}" if arenas else None,
+                        crowd.tally) for i in range(spectators)]
+
+    async def connect(n: int, role: Player | Spectator) -> None:
+        client = Watched(host, port, role, crowd.lost)
+        try:
+            await loop.create_connection(lambda: client, host, port,
+                                         local_addr=(_source(n, per_address), 0))
+        except OSError:
+            crowd.connect_failed += 1
+            crowd.dropped.add(id(client))
+            return
+        crowd.clients.append(client)
+
+    for start in range(0, len(roles), 200):
+        await asyncio.gather(*(connect(start + i, role)
+                               for i, role in enumerate(roles[start:start + 200])))
+    began = time.monotonic()
+    while time.monotonic() - began < 15 and any(
+            c.last_frame <= began and not c.closed for c in crowd.clients):
+        await asyncio.sleep(0.2)
+    for client in crowd.clients:
+        client.longest_gap = 0.0  # silences count from here on
+    crowd.tally.measuring = True
+    print(json.dumps({"event": "ready", **crowd.figures()}), flush=True)
+
+    async def watch() -> None:
+        ticks = 0
+        while True:
+            await asyncio.sleep(1.0)
+            crowd.check_stalls()
+            ticks += 1
+            if ticks % 15 == 0:
+                print(json.dumps({"event": "progress", **crowd.figures()}), flush=True)
+
+    watcher = asyncio.create_task(watch())
+    await _stop_requested(max_seconds)
+    watcher.cancel()
+    crowd.check_stalls()
+    crowd.stopping = True
+    figures = crowd.figures()
+    for client in crowd.clients:
+        client.close()
+    tally = crowd.tally
+    return {**figures, "drops": crowd.events[:50], "deaths": tally.deaths,
+            "errors": tally.errors, "delay": tally.delay.to_json(),
+            "latency": tally.latency.to_json()}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Snakepit soak: the legitimate clients")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--players", type=int, default=0)
+    parser.add_argument("--spectators", type=int, default=0)
+    parser.add_argument("--arenas", type=int, default=0)
+    parser.add_argument("--per-address", type=int, default=6,
+                        help="clients per loopback address (0: all from 127.0.0.1)")
+    parser.add_argument("--stall", type=float, default=5.0)
+    parser.add_argument("--max-seconds", type=float, default=3600.0)
+    args = parser.parse_args(argv)
+    result = eventloop.run(hold(args.port, args.players, args.spectators, args.arenas,
+                                args.per_address, args.stall, args.max_seconds))
+    print(json.dumps({"event": "result", **result}), flush=True)
+
+
+# -- the controller ---------------------------------------------------------------------------
+
+
+class Child:
+    """A helper process pinned to a core, whose stdout is JSON lines (kept by ``event``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.proc: asyncio.subprocess.Process | None = None
+        self.lines: list[dict[str, object]] = []
+        self.seen = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self, core: int, *args: str) -> None:
+        self.proc = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", *args, preexec_fn=_pin(core), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        self._reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        assert self.proc is not None and self.proc.stdout is not None
+        async for raw in self.proc.stdout:
+            with contextlib.suppress(ValueError):
+                self.lines.append(json.loads(raw))
+                self.seen.set()
+
+    async def wait_for(self, event: str, timeout: float) -> dict[str, object]:
+        """The first line with ``event`` (or any line, for event ""), waiting up to
+        ``timeout`` seconds."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for line in self.lines:
+                if not event or line.get("event") == event:
+                    return line
+            if self.proc is not None and self.proc.returncode is not None and (
+                    self._reader is None or self._reader.done()):
+                raise RuntimeError(f"the {self.name} process ended without {event or 'a result'}")
+            self.seen.clear()
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"the {self.name} process gave no {event or 'result'}")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.seen.wait(), min(left, 1.0))
+
+    def tell(self, text: str) -> None:
+        if self.proc is not None and self.proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.proc.stdin.write(text.encode())
+
+    async def stop(self, grace: float = 0.0) -> None:
+        """End the process (by its PID) if it has not ended within ``grace`` seconds."""
+        if self.proc is not None and self.proc.returncode is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.proc.wait(), grace)
+        if self.proc is not None and self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                self.proc.terminate()
+            try:
+                await asyncio.wait_for(self.proc.wait(), 20)
+            except TimeoutError:
+                self.proc.kill()
+                await self.proc.wait()
+        if self._reader is not None:
+            await asyncio.gather(self._reader, return_exceptions=True)
+
+
+class Server(Child):
+    """The ``snakepit serve`` process under test, its log in a file."""
+
+    def __init__(self, options: SoakOptions, log: Path) -> None:
+        super().__init__("server")
+        self.options, self.log = options, log
+        self.port = 0
+
+    async def start(self, core: int, *args: str) -> None:
+        o = self.options
+        data = tempfile.mkdtemp(prefix="snakepit-soak-")
+        with self.log.open("wb") as log:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
+                "--tick-rate", str(o.tick_rate), "--max-players", str(o.arena_size),
+                "--bots", "0", "--log-level", "warning", "--max-per-address",
+                str(o.max_per_address), "--header-timeout", str(o.header_timeout),
+                preexec_fn=_pin(core), stdout=asyncio.subprocess.PIPE, stderr=log)
+        assert self.proc.stdout is not None
+        line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
+        match = re.search(r"http://[^:]+:(\d+)/", line)
+        if not match:
+            raise RuntimeError(f"the server did not start: {line!r}")
+        self.port = int(match.group(1))
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    @property
+    def rss(self) -> int:
+        assert self.proc is not None
+        return _proc_rss_bytes(self.proc.pid)
+
+    @property
+    def cpu(self) -> float:
+        assert self.proc is not None
+        return _proc_cpu_seconds(self.proc.pid)
+
+    def log_problems(self) -> list[str]:
+        """Lines of the server's log at ERROR or worse, and tracebacks."""
+        lines = self.log.read_text(errors="replace").splitlines() if self.log.exists() else []
+        return [ln for ln in lines if " ERROR " in ln or " CRITICAL " in ln
+                or ln.startswith("Traceback")]
+
+
+async def _metrics(http: aiohttp.ClientSession, server: Server) -> dict[str, float]:
+    """The server's ``snakepit_`` counters and gauges (``name`` or ``name{reason}``)."""
+    async with http.get(server.url("/metrics")) as response:
+        text = await response.text()
+    return {name + (f"{{{reason}}}" if reason else ""): float(value)
+            for name, reason, value in _METRIC.findall(text)}
+
+
+async def _ticks(http: aiohttp.ClientSession, server: Server, since: float,
+                 until: float) -> dict[str, float]:
+    async with http.get(server.url(f"/api/stats?since={since}&until={until}")) as response:
+        figures = await response.json(content_type=None)
+    return {"since": since, "until": until, **figures}
+
+
+@dataclass
+class Watch:
+    """What the controller saw of the server during the run."""
+
+    rss: list[tuple[float, int]] = field(default_factory=list)
+    windows: list[dict[str, float]] = field(default_factory=list)
+
+
+async def _observe(http: aiohttp.ClientSession, server: Server, watch: Watch, t0: float,
+                   every: float, window: float, until: asyncio.Future[object]) -> None:
+    """Sample RSS every ``every`` s and the tick figures every ``window`` s until ``until``
+    is done (and once more then)."""
+    last = t0
+    while True:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(until), every)
+        now = time.monotonic()
+        watch.rss.append((now - t0, server.rss))
+        if until.done() or now - last >= window:
+            watch.windows.append(await _ticks(http, server, last, now))
+            minute = watch.windows[-1]
+            print(f"  {now - t0:6.0f} s  rss {watch.rss[-1][1] / 2**20:7.1f} MB  ticks "
+                  f"{minute.get('ticks', 0):>6}  overruns {minute.get('overrun_ticks', 0):>4}  "
+                  f"work p99 {minute.get('work_p99_ms', 0):6.2f} ms", flush=True)
+            last = now
+        if until.done():
+            return
+
+
+def _slope_mb_per_minute(samples: list[tuple[float, int]]) -> float | None:
+    """Least-squares slope of RSS over time, MB a minute."""
+    if len(samples) < 3:
+        return None
+    n = len(samples)
+    mean_t = sum(t for t, _ in samples) / n
+    mean_r = sum(r for _, r in samples) / n
+    var = sum((t - mean_t) ** 2 for t, _ in samples)
+    if var == 0:
+        return None
+    cov = sum((t - mean_t) * (r - mean_r) for t, r in samples)
+    return cov / var * 60 / 2**20
+
+
+async def soak(options: SoakOptions) -> Report:
+    """Run the soak and write its report; returns the report."""
+    server_core, load_cores = _cores()
+    load_core = load_cores[0]
+    options.out.parent.mkdir(parents=True, exist_ok=True)
+    server = Server(options, options.out.with_suffix(".server.log"))
+    crowd, faults = Child("legitimate clients"), Child("fault injector")
+    players = round(options.clients * options.play_share)
+    arenas = max(1, math.ceil(players / options.arena_size))
+    spread = max(1, options.max_per_address - 2) if options.max_per_address else 0
+    window = options.seconds
+    watch = Watch()
+    await server.start(server_core)
+    try:
+        await asyncio.sleep(0.5)
+        rss_idle = server.rss
+        print(f"soak: {options.clients} clients ({players} playing) for {options.minutes:g} "
+              f"min, {options.fault_rate:g} faults/s; server on core {server_core}, load on "
+              f"core {load_core}", flush=True)
+        await crowd.start(load_core, "snakepit.bench.soak", "--port", str(server.port),
+                          "--players", str(players), "--spectators",
+                          str(options.clients - players), "--arenas", str(arenas),
+                          "--per-address", str(spread), "--stall", str(options.stall),
+                          "--max-seconds", str(window + 600))
+        ramp_started = time.monotonic()
+        ready = await crowd.wait_for("ready", 60 + options.clients / 20)
+        ramp_seconds = time.monotonic() - ramp_started
+        print(f"ramp: {ready['clients']} connected in {ramp_seconds:.1f} s", flush=True)
+        await asyncio.sleep(min(5.0, window / 10))
+        async with aiohttp.ClientSession() as http:
+            t0 = time.monotonic()
+            rss_ramp, cpu0, metrics0 = server.rss, server.cpu, await _metrics(http, server)
+            await faults.start(load_core, "snakepit.bench.faults", "--port", str(server.port),
+                               "--seconds", str(window), "--rate", str(options.fault_rate),
+                               "--cap", str(options.max_per_address), "--header-timeout",
+                               str(options.header_timeout))
+            injected = asyncio.ensure_future(faults.wait_for("", window + 180))
+            observer = asyncio.create_task(_observe(
+                http, server, watch, t0, options.sample_every, min(60.0, window), injected))
+            fault_report = await injected
+            await observer
+            t1 = time.monotonic()
+            rss_end, cpu1, metrics1 = server.rss, server.cpu, await _metrics(http, server)
+        crowd.tell("stop\n")
+        legit = await crowd.wait_for("result", 60)
+    finally:
+        await faults.stop(grace=5.0)
+        await crowd.stop(grace=10.0)
+        await server.stop()
+    report = _report(options, server, players, ready, ramp_seconds, rss_idle, rss_ramp,
+                     rss_end, (cpu1 - cpu0) / (t1 - t0), t1 - t0, metrics0, metrics1, watch,
+                     legit, fault_report)
+    options.out.write_text(json.dumps(report, indent=2))
+    print(summary(report))
+    print(f"report: {options.out}  server log: {server.log}")
+    return report
+
+
+def _report(options: SoakOptions, server: Server, players: int, ready: Report,
+            ramp_seconds: float, rss_idle: int, rss_ramp: int, rss_end: int, cpu: float,
+            seconds: float, m0: dict[str, float], m1: dict[str, float], watch: Watch,
+            legit: Report, fault_report: Report) -> Report:
+    def delta(name: str) -> float:
+        return m1.get(name, 0.0) - m0.get(name, 0.0)
+
+    windows = [w for w in watch.windows if w.get("ticks")]
+    ticks = sum(int(w["ticks"]) for w in windows)
+    overruns = sum(int(w["overrun_ticks"]) for w in windows)
+    p50s = sorted(float(w["work_p50_ms"]) for w in windows)
+    delay, latency = Histogram(), Histogram()
+    delay.merge(Histogram.from_json(legit["delay"]))
+    latency.merge(Histogram.from_json(legit["latency"]))
+    faults: dict[str, Report] = fault_report["faults"]
+    problems = server.log_problems()
+    keep = TickStats().keep
+    mb = 2**20
+    return {
+        "command": options.command,
+        "options": {k: (str(v) if isinstance(v, Path) else v)
+                    for k, v in options.__dict__.items() if k != "command"},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "seconds": round(seconds, 1),
+        "ramp_seconds": round(ramp_seconds, 1),
+        "clients": {"asked": options.clients, "players": players,
+                    "connected_at_ramp": ready["clients"],
+                    "connect_failed_at_ramp": ready["connect_failed"]},
+        "legit": {k: legit[k] for k in ("clients", "open", "dropped", "closed_by_server",
+                                        "stalled", "connect_failed", "longest_silence_s",
+                                        "frames", "deaths", "errors", "drops")},
+        "dropped_legit_clients": legit["dropped"],
+        "memory": {
+            "rss_idle_mb": rss_idle / mb,
+            "rss_after_ramp_mb": rss_ramp / mb,
+            "rss_end_mb": rss_end / mb,
+            "rss_max_mb": max([rss_end, *(r for _, r in watch.rss)]) / mb,
+            "drift_mb": (rss_end - rss_ramp) / mb,
+            "slope_mb_per_minute": _slope_mb_per_minute(watch.rss),
+            "tick_stats_ring": {"capacity": keep,
+                                "at_ramp": min(keep, int(m0.get("snakepit_ticks_total", 0))),
+                                "at_end": min(keep, int(m1.get("snakepit_ticks_total", 0)))},
+            "samples": [(round(t, 1), round(r / mb, 2)) for t, r in watch.rss],
+        },
+        "ticks": {
+            "ticks": ticks,
+            "overruns": overruns,
+            "overrun_share": overruns / ticks if ticks else None,
+            "overruns_metrics": delta("snakepit_tick_overruns_total"),
+            "work_p50_ms_median": p50s[len(p50s) // 2] if p50s else None,
+            "work_p99_ms_worst_window": max((float(w["work_p99_ms"]) for w in windows),
+                                            default=None),
+            "late_p99_ms_worst_window": max((float(w["late_p99_ms"]) for w in windows),
+                                            default=None),
+            "windows": windows,
+        },
+        "server": {
+            "cpu_percent": 100 * cpu,
+            "dropped_by_reason": {k.split("{")[1][:-1]: delta(k) for k in m1
+                                  if k.startswith("snakepit_clients_dropped_total{")},
+            "rejected_by_reason": {k.split("{")[1][:-1]: delta(k) for k in m1
+                                   if k.startswith("snakepit_messages_rejected_total{")},
+            "connections_opened": delta("snakepit_connections_opened_total"),
+            "log_problems": len(problems),
+            "log_problem_samples": problems[:10],
+        },
+        "fanout_delay_ms": {"p50": delay.percentile(0.5), "p99": delay.percentile(0.99)},
+        "input_to_frame_ms": {"p50": latency.percentile(0.5), "p99": latency.percentile(0.99)},
+        "faults": faults,
+        "faults_unexpected": sum(int(f["unexpected"]) for f in faults.values()),
+    }
+
+
+def summary(r: Report) -> str:
+    """The report as a table for people."""
+    m, t, legit, s = r["memory"], r["ticks"], r["legit"], r["server"]
+
+    def ms(value: float | None) -> str:
+        return "-" if value is None else f"{value:.2f} ms"
+
+    slope, share, ring = m["slope_mb_per_minute"], t["overrun_share"], m["tick_stats_ring"]
+    rows = [
+        ("command", r["command"]),
+        ("run", (f"{r['seconds']:.0f} s after a ramp of {r['ramp_seconds']:.0f} s: "
+                f"{r['clients']['asked']} clients, {r['clients']['players']} playing")),
+        ("server RSS", (f"idle {m['rss_idle_mb']:.1f} MB, after ramp "
+                       f"{m['rss_after_ramp_mb']:.1f} MB, end {m['rss_end_mb']:.1f} MB, "
+                       f"max {m['rss_max_mb']:.1f} MB")),
+        ("memory drift", (f"{m['drift_mb']:+.1f} MB, slope "
+                         f"{'-' if slope is None else f'{slope:+.2f}'} MB/min (tick-stats "
+                         f"ring {ring['at_ramp']} -> {ring['at_end']} of {ring['capacity']})")),
+        ("dropped legit clients", (f"{legit['dropped']} (closed by server "
+                                  f"{legit['closed_by_server']}, stalled {legit['stalled']}, "
+                                  f"connect failed {legit['connect_failed']}); longest "
+                                  f"silence {legit['longest_silence_s']} s")),
+        ("tick overruns", (f"{t['overruns']} of {t['ticks']} ticks "
+                          f"({'-' if share is None else f'{100 * share:.3f} %'}; /metrics "
+                          f"{t['overruns_metrics']:.0f}); work p50 "
+                          f"{ms(t['work_p50_ms_median'])}, p99 "
+                          f"{ms(t['work_p99_ms_worst_window'])} (worst minute)")),
+        ("server", (f"cpu {s['cpu_percent']:.0f} %, {s['connections_opened']:.0f} connections "
+                   f"opened, {s['log_problems']} error lines in its log")),
+        ("legit clients saw", (f"fan-out delay p50/p99 {ms(r['fanout_delay_ms']['p50'])}/"
+                              f"{ms(r['fanout_delay_ms']['p99'])}, input->frame p50/p99 "
+                              f"{ms(r['input_to_frame_ms']['p50'])}/"
+                              f"{ms(r['input_to_frame_ms']['p99'])}")),
+    ]
+    lines = [f"{label:<22} {text}" for label, text in rows]
+    lines.append(f"{'fault':<22} {'sent':>6} {'expected':>9} {'unexpected':>11} {'slowest':>9}")
+    for kind, f in r["faults"].items():
+        lines.append(f"{kind:<22} {f['sent']:>6} {f['expected']:>9} {f['unexpected']:>11} "
+                     f"{f['seconds_max']:>8.2f}s")
+        lines += [f"{'':<22} ! {sample}" for sample in f["unexpected_samples"][:2]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,196 @@
+"""Classic connections: the 2016 page and its robots (``/connect``) in our arenas.
+
+A classic connection is an ordinary :class:`Client` with an ordinary :class:`Session`;
+only the words differ. What it sends is turned into the modern messages it means
+(:func:`snakepit.protocol.classic.decode_classic`) and handled by the same session code as
+a modern client's (:meth:`Session.handle`): same names, phases, strikes and allowance.
+What the server sends it (welcome, snapshot, frames, top lists, errors...) is turned into
+classic commands by :class:`ClassicClient`, which keeps its own :class:`WorldView` to know
+which cells each tick changed. That costs a decode and a diff per classic client per tick,
+where modern clients share one encoded frame: fine for the few classic clients there are.
+docs/classic.md is the protocol as this module speaks it.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import msgspec
+
+from ..client.view import XY, WorldView
+from ..protocol import ProtocolError, decode_server
+from ..protocol import classic as words
+from ..protocol.classic import EMPTY, Cell, Command
+from ..protocol.messages import (
+    Error,
+    Frame,
+    Pong,
+    ServerMessage,
+    Snapshot,
+    Spawned,
+    TopScores,
+    Welcome,
+)
+from .client import Client
+from .session import Session
+from .wsframe import text_frame
+
+log = logging.getLogger("snakepit.classic")
+
+
+class ClassicClient(Client):
+    """A client that is written classic commands instead of modern messages.
+
+    ``send`` and ``send_frame`` take what every client is given and never raise: a message
+    that cannot be translated (a bug) cuts this connection (1011), never the tick that is
+    writing to everyone. Messages with no classic counterpart (``died``, ``saved``,
+    ``warning``) are dropped; a tick that changed nothing this client sees writes nothing.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.view = WorldView()
+        #: The cells the client was last told about (empty ones left out).
+        self.cells: dict[XY, Cell] = {}
+        self._has_world = False
+
+    def send(self, message: msgspec.Struct) -> bool:
+        try:
+            commands = self.translate(message)
+        except Exception:
+            log.exception("classic translation failed client=%d message=%s", self.id,
+                          type(message).__name__)
+            self.cut("classic-bug", code=1011, message="internal error")
+            return False
+        if not commands:
+            return self.dropped is None
+        return super().send_frame(text_frame(words.encode_commands(commands)))
+
+    def send_frame(self, frame: bytes) -> bool:
+        try:
+            message = _decoded(frame)
+        except Exception:
+            log.exception("classic decode failed client=%d", self.id)
+            self.cut("classic-bug", code=1011, message="internal error")
+            return False
+        return self.send(message)
+
+    def translate(self, message: msgspec.Struct) -> list[Command]:
+        """The classic commands for one modern server message (updating the view)."""
+        if isinstance(message, Frame):
+            return self._frame(message)
+        if isinstance(message, Snapshot):
+            return self._snapshot(message)
+        if isinstance(message, Welcome):
+            return self._welcome(message)
+        if isinstance(message, Spawned):
+            # The page knows its own snake by the handshake's id: tell it the new one.
+            return [words.handshake(self.name, message.snake)]
+        if isinstance(message, TopScores):
+            return [words.top_scores([(e.name, e.score) for e in message.all_time])]
+        if isinstance(message, Error):
+            return [words.error(message.message)]
+        if isinstance(message, Pong):
+            return [words.pong(message.t)]
+        return []
+
+    def _welcome(self, welcome: Welcome) -> list[Command]:
+        """The first welcome is the handshake; a later one is a move to another arena,
+        where the old snake id means nothing: the handshake names no snake again."""
+        return [words.handshake(welcome.name, words.NO_SNAKE)]
+
+    def _snapshot(self, snapshot: Snapshot) -> list[Command]:
+        """The whole world and its players; after the first, the old players go first
+        (p_gameover each) and the world is reset."""
+        commands: list[Command] = []
+        if self._has_world:
+            commands += [words.p_gameover(sid) for sid in sorted(self.view.snakes)]
+            commands.append(words.reset_world())
+        self._has_world = True
+        self.view.apply_snapshot(snapshot)
+        self.cells = paint(self.view)
+        commands.append(words.world(grid(self.cells, self.view.width, self.view.height)))
+        commands += [words.p_joined(s.id, s.name, s.color, s.score)
+                     for s in sorted(self.view.snakes.values(), key=lambda s: s.id)]
+        return commands
+
+    def _frame(self, frame: Frame) -> list[Command]:
+        """The cells that changed, then who died, who joined and whose score changed."""
+        self.view.apply_frame(frame)
+        before, after = self.cells, paint(self.view)
+        self.cells = after
+        changed = sorted((xy for xy in before.keys() | after.keys()
+                          if before.get(xy, EMPTY) != after.get(xy, EMPTY)),
+                         key=lambda xy: (xy[1], xy[0]))
+        commands = [words.render(x, y, after.get((x, y), EMPTY)) for x, y in changed]
+        commands += [words.p_gameover(sid) for sid, _cause, _killer in frame.deaths]
+        commands += [words.p_joined(s.id, s.name, s.color, s.score) for s in frame.spawns]
+        commands += [words.p_score(sid, score) for sid, score in frame.scores
+                     if sid in self.view.snakes]
+        return commands
+
+
+def paint(view: WorldView) -> dict[XY, Cell]:
+    """Every non-empty cell of the world as classic characters: stones, digits, then
+    snakes (tails and bodies, then heads on top)."""
+    cells: dict[XY, Cell] = {xy: (words.STONE, words.NEUTRAL) for xy in view.stones}
+    cells.update((xy, (str(value), words.NEUTRAL)) for xy, value in view.digits.items())
+    for snake in view.snakes.values():
+        color = words.classic_color(snake.color)
+        for xy in snake.body[1:-1]:
+            cells[xy] = (words.BODY, color)
+        if len(snake.body) > 1:
+            cells[snake.body[-1]] = (words.TAIL, color)
+    for snake in view.snakes.values():
+        cells[snake.head] = (words.HEAD, words.classic_color(snake.color))
+    return cells
+
+
+def grid(cells: dict[XY, Cell], width: int, height: int) -> list[list[Cell]]:
+    """The world as rows, top to bottom."""
+    return [[cells.get((x, y), EMPTY) for x in range(width)] for y in range(height)]
+
+
+class ClassicInput:
+    """Reads a classic connection's text messages into its session.
+
+    Every message counts against the session's allowance once; valid ones go through
+    :meth:`Session.handle`, bad ones are refused (an ``error`` and a strike), and key codes
+    that are not arrows are ignored."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def on_text(self, data: str) -> None:
+        session = self.session
+        limit = session.max_message_bytes
+        try:
+            if len(data) > limit or len(data.encode()) > limit:
+                raise ProtocolError("too-big", f"messages are at most {limit} bytes")
+            message = words.decode_classic(data)
+        except ProtocolError as exc:
+            if session.admit():
+                session.refuse(exc.code, exc.message)
+            return
+        if message is None:
+            session.admit()
+            return
+        session.handle(message)
+
+
+#: The last framed message decoded, with its message: a tick's frame is one bytes object
+#: written to every client of the arena, so classic clients decode it once between them.
+_last: tuple[bytes, ServerMessage] | None = None
+
+
+def _decoded(frame: bytes) -> ServerMessage:
+    """The message in a server text frame (built by :func:`text_frame`)."""
+    global _last
+    if _last is not None and _last[0] is frame:
+        return _last[1]
+    size = frame[1] & 0x7F
+    start = 2 if size < 126 else 4 if size == 126 else 10
+    message = decode_server(frame[start:])
+    _last = (frame, message)
+    return message
