@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
                        default=_env("RESUME_GRACE", str(defaults.resume_grace)),
                        help="seconds a player whose connection dropped has to come back to "
                        "the same snake (SNAKEPIT_RESUME_GRACE, default %(default)s)")
+    serve.add_argument("--no-record", dest="record", action="store_false",
+                       default=_env("RECORD", "1") not in ("", "0", "false", "no"),
+                       help="do not record the arenas' games (SNAKEPIT_RECORD=0; recording "
+                       "is on by default, see docs/replays.md)")
+    serve.add_argument("--keep-recordings", type=int,
+                       default=_env("KEEP_RECORDINGS", str(defaults.keep_recordings)),
+                       help="recordings kept in DATA_DIR/replays; older ones are deleted, 0 "
+                       "keeps all (SNAKEPIT_KEEP_RECORDINGS, default %(default)s)")
     serve.add_argument("--header-timeout", type=float,
                        default=_env("HEADER_TIMEOUT", str(defaults.header_timeout)),
                        help="seconds a client has to send a request's headers "
@@ -161,6 +169,18 @@ def build_parser() -> argparse.ArgumentParser:
     robot.add_argument("--arena", help="play in this named arena (default: any public one)")
     robot.add_argument("--games", type=int, help="stop after this many games")
     robot.add_argument("--seconds", type=float, help="stop after this many seconds")
+    replay = commands.add_parser(
+        "replay",
+        help="describe a recorded game, and check it tick by tick with --verify",
+        description="Print what the recording FILE holds (arena, ticks, players). With "
+        "--verify, re-simulate it from its seed and settings and compare the state after "
+        "every tick with the recorded digest: 'ok: N ticks identical', or the first tick "
+        "that differs. Exits with 1 on a divergence or a damaged file.",
+    )
+    replay.add_argument("file", metavar="FILE", type=Path,
+                        help="a recording (.jsonl), e.g. snakepit-data/replays/<id>.jsonl")
+    replay.add_argument("--verify", action="store_true",
+                        help="re-simulate and compare every tick's state digest")
     from .robots.simulate_cli import add_parser as add_simulate
     add_simulate(commands)
     return parser
@@ -176,6 +196,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     if args.command == "robot":
         sys.exit(_robot(args))
+    if args.command == "replay":
+        from .replay.command import run as replay
+        sys.exit(replay(args.file, verify=args.verify))
     if args.command == "simulate":
         from .robots.simulate_cli import run as simulate
         sys.exit(simulate(args))
@@ -188,7 +211,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             seed=args.seed, bots=args.bots, bot_level=args.bot_level,
             max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
             allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
-            resume_grace=args.resume_grace,
+            resume_grace=args.resume_grace, record=args.record,
+            keep_recordings=args.keep_recordings,
         )
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")

@@ -60,6 +60,10 @@ class Settings:
     bots: int = 4
     #: How well bots play: easy, medium or hard.
     bot_level: str = "medium"
+    #: Record every arena's game (``<data_dir>/replays``, docs/replays.md).
+    record: bool = True
+    #: Recordings kept: the oldest beyond this many are deleted as new ones start (0: all).
+    keep_recordings: int = 200
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.tick_rate <= 100:
@@ -78,3 +82,5 @@ class Settings:
             raise ValueError("max connections per address must be 0 (no limit) or more")
         if self.bot_level not in ("easy", "medium", "hard"):
             raise ValueError("bot level must be easy, medium or hard")
+        if self.keep_recordings < 0:
+            raise ValueError("keep recordings must be 0 (keep all) or more")

@@ -56,6 +56,11 @@ def test_a_player_types_a_name_plays_turns_crashes_and_plays_again(open_page):
     expect(page.locator("#top-all")).to_contain_text("Keyboard", timeout=10_000)
     expect(page.locator("#top-today")).to_contain_text("Keyboard")
     expect(page.locator("#ping")).to_have_text(re.compile(r"\d+ ms"))
+    expect(page.locator("#death-saved")).to_have_attribute("data-saved", "yes")
+    # The game can be shared: a link to its replay, a few seconds before the crash.
+    replay = page.locator("#death-replay")
+    expect(replay).to_be_visible()
+    assert re.fullmatch(r"/replay\?id=[\w.-]+&tick=\d+", replay.get_attribute("href") or "")
 
     page.keyboard.press("Enter")  # play again, without reloading
     expect(page.locator("#death")).to_be_hidden()

@@ -57,10 +57,14 @@ async def test_a_message_at_the_limit_is_read(connect, settings):
     assert error.code == "bad-message"
 
 
-async def test_a_message_over_the_limit_closes_the_connection_with_1009_unread(connect, settings):
+async def test_a_message_over_the_limit_closes_the_connection_with_1009_unread(connect, settings,
+                                                                              server):
     conn = await connect("Huge")
     await conn.ws.send_str("x" * (settings.max_message_bytes + 1))
     assert await close_code(conn) == 1009
+    async with aiohttp.ClientSession() as http:  # and the drop is counted, by its reason
+        async with http.get(server.make_url("/metrics")) as response:
+            assert 'snakepit_clients_dropped_total{reason="too-big"} 1.0' in await response.text()
 
 
 async def test_no_frame_follows_the_close_frame_of_an_abuser(server, settings):

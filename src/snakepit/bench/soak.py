@@ -28,14 +28,17 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import math
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+import tracemalloc
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -95,6 +98,7 @@ class Watched(WsClient):
         self.status = 0
         self.close_code: int | None = None
         self.last_frame = time.monotonic()
+        self.framed = False  # has had a frame
         self.longest_gap = 0.0
         self.stalled = False
 
@@ -102,7 +106,7 @@ class Watched(WsClient):
         if payload.startswith(b'{"type":"frame"'):
             now = time.monotonic()
             self.longest_gap = max(self.longest_gap, now - self.last_frame)
-            self.last_frame = now
+            self.last_frame, self.framed = now, True
         self.role.on_text(payload)
 
     def data_received(self, data: bytes) -> None:
@@ -257,7 +261,7 @@ async def hold(port: int, players: int, spectators: int, arenas: int, per_addres
                                for i, role in enumerate(roles[start:start + 200])))
     began = time.monotonic()
     while time.monotonic() - began < 15 and any(
-            c.last_frame <= began and not c.closed for c in crowd.clients):
+            not c.framed and not c.closed for c in crowd.clients):
         await asyncio.sleep(0.2)
     for client in crowd.clients:
         client.longest_gap = 0.0  # silences count from here on
@@ -307,19 +311,21 @@ def main(argv: list[str] | None = None) -> None:
 
 
 class Child:
-    """A helper process pinned to a core, whose stdout is JSON lines (kept by ``event``)."""
+    """A helper process pinned to a core, whose stdout is JSON lines (kept by ``event``)
+    and whose stderr goes to ``log``."""
 
-    def __init__(self, name: str) -> None:
-        self.name = name
+    def __init__(self, name: str, log: Path) -> None:
+        self.name, self.log = name, log
         self.proc: asyncio.subprocess.Process | None = None
-        self.lines: list[dict[str, object]] = []
+        self.lines: list[Report] = []
         self.seen = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
 
     async def start(self, core: int, *args: str) -> None:
-        self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", *args, preexec_fn=_pin(core), stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
+        with self.log.open("wb") as log:
+            self.proc = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", *args, preexec_fn=_pin(core),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log)
         self._reader = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -329,7 +335,7 @@ class Child:
                 self.lines.append(json.loads(raw))
                 self.seen.set()
 
-    async def wait_for(self, event: str, timeout: float) -> dict[str, object]:
+    async def wait_for(self, event: str, timeout: float) -> Report:
         """The first line with ``event`` (or any line, for event ""), waiting up to
         ``timeout`` seconds."""
         deadline = time.monotonic() + timeout
@@ -370,22 +376,24 @@ class Child:
 
 
 class Server(Child):
-    """The ``snakepit serve`` process under test, its log in a file."""
+    """The ``snakepit serve`` process under test (production settings, but no bots), its
+    log in a file and its data in a temporary folder removed at the end."""
 
     def __init__(self, options: SoakOptions, log: Path) -> None:
-        super().__init__("server")
-        self.options, self.log = options, log
+        super().__init__("server", log)
+        self.options = options
         self.port = 0
+        self.data = Path(tempfile.mkdtemp(prefix="snakepit-soak-"))
 
     async def start(self, core: int, *args: str) -> None:
         o = self.options
-        data = tempfile.mkdtemp(prefix="snakepit-soak-")
         with self.log.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
-                "--tick-rate", str(o.tick_rate), "--max-players", str(o.arena_size),
-                "--bots", "0", "--log-level", "warning", "--max-per-address",
-                str(o.max_per_address), "--header-timeout", str(o.header_timeout),
+                sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir",
+                str(self.data), "--tick-rate", str(o.tick_rate), "--max-players",
+                str(o.arena_size), "--bots", "0", "--log-level", "warning",
+                "--max-per-address", str(o.max_per_address), "--header-timeout",
+                str(o.header_timeout),
                 preexec_fn=_pin(core), stdout=asyncio.subprocess.PIPE, stderr=log)
         assert self.proc.stdout is not None
         line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
@@ -393,6 +401,10 @@ class Server(Child):
         if not match:
             raise RuntimeError(f"the server did not start: {line!r}")
         self.port = int(match.group(1))
+
+    async def stop(self, grace: float = 0.0) -> None:
+        await super().stop(grace)
+        shutil.rmtree(self.data, ignore_errors=True)
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.port}{path}"
@@ -406,6 +418,16 @@ class Server(Child):
     def cpu(self) -> float:
         assert self.proc is not None
         return _proc_cpu_seconds(self.proc.pid)
+
+    @property
+    def waited(self) -> float:
+        """Seconds the server's event-loop thread has spent ready to run but waiting for a
+        CPU (other processes on its core): ticks it made late are not the server's doing."""
+        assert self.proc is not None
+        try:
+            return int(Path(f"/proc/{self.proc.pid}/schedstat").read_text().split()[1]) / 1e9
+        except (OSError, IndexError, ValueError):
+            return 0.0
 
     def log_problems(self) -> list[str]:
         """Lines of the server's log at ERROR or worse, and tracebacks."""
@@ -422,38 +444,80 @@ async def _metrics(http: aiohttp.ClientSession, server: Server) -> dict[str, flo
             for name, reason, value in _METRIC.findall(text)}
 
 
-async def _ticks(http: aiohttp.ClientSession, server: Server, since: float,
-                 until: float) -> dict[str, float]:
-    async with http.get(server.url(f"/api/stats?since={since}&until={until}")) as response:
-        figures = await response.json(content_type=None)
-    return {"since": since, "until": until, **figures}
+async def _history(http: aiohttp.ClientSession, server: Server) -> list[Report]:
+    """The server's own per-second samples of the last ten minutes (``/api/stats/history``:
+    ticks, overruns, work p50/p99, latest start). Unlike ``/api/stats?since=``, serving it
+    costs the server no scan of its tick ring (about 17 ms a minute's window once the
+    ring is full), so watching does not make ticks late."""
+    async with http.get(server.url("/api/stats/history")) as response:
+        return (await response.json(content_type=None))["samples"]
+
+
+def _ring_sample_bytes() -> float:
+    """What one sample of the server's tick-stats ring costs (measured here, with the same
+    Python): the ring fills for minutes before it is bounded, and that shows as drift."""
+    stats = TickStats(keep=10_000)
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(10_000):
+            stats.record(i * 1e-7, i * 2e-7, 300 + i, 100, i % 64)
+        return (tracemalloc.get_traced_memory()[0] - before) / 10_000
+    finally:
+        tracemalloc.stop()
 
 
 @dataclass
-class Watch:
-    """What the controller saw of the server during the run."""
+class Run:
+    """What the controller saw of the server (and was told by its helpers) during a run."""
 
-    rss: list[tuple[float, int]] = field(default_factory=list)
-    windows: list[dict[str, float]] = field(default_factory=list)
+    t0: float = 0.0  #: time.monotonic() when the soak window opened
+    t0_wall: float = 0.0  #: time.time() then
+    seconds: float = 0.0  #: from then until the injector was done
+    ramp_seconds: float = 0.0
+    ready: Report = field(default_factory=dict)
+    rss_idle: int = 0
+    rss_ramp: int = 0
+    rss_end: int = 0
+    cpu: float = 0.0  #: the server's CPU share over the window
+    load: list[float] = field(default_factory=list)  #: load average at start and end
+    metrics: list[dict[str, float]] = field(default_factory=list)  #: at start and end
+    rss: list[tuple[float, int]] = field(default_factory=list)  #: (s into the run, bytes)
+    #: (s into the run, s the server's loop thread had waited for a CPU by then)
+    waited: list[tuple[float, float]] = field(default_factory=list)
+    #: The server's per-second samples, by their wall-clock time.
+    history: dict[float, Report] = field(default_factory=dict)
+    legit: Report = field(default_factory=dict)
+    faults: Report = field(default_factory=dict)
+
+    def seconds_between(self, start: float, end: float) -> list[Report]:
+        """The server's per-second samples from ``start`` to ``end`` s into the run."""
+        return [s for t, s in sorted(self.history.items())
+                if self.t0_wall + start < t <= self.t0_wall + end + 0.5]
 
 
-async def _observe(http: aiohttp.ClientSession, server: Server, watch: Watch, t0: float,
+async def _observe(http: aiohttp.ClientSession, server: Server, crowd: Child, run: Run,
                    every: float, window: float, until: asyncio.Future[object]) -> None:
-    """Sample RSS every ``every`` s and the tick figures every ``window`` s until ``until``
-    is done (and once more then)."""
-    last = t0
+    """Sample RSS every ``every`` s and fetch the server's history every ``window`` s
+    (printing a progress line) until ``until`` is done, and once more then."""
+    printed = 0.0
     while True:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(until), every)
-        now = time.monotonic()
-        watch.rss.append((now - t0, server.rss))
-        if until.done() or now - last >= window:
-            watch.windows.append(await _ticks(http, server, last, now))
-            minute = watch.windows[-1]
-            print(f"  {now - t0:6.0f} s  rss {watch.rss[-1][1] / 2**20:7.1f} MB  ticks "
-                  f"{minute.get('ticks', 0):>6}  overruns {minute.get('overrun_ticks', 0):>4}  "
-                  f"work p99 {minute.get('work_p99_ms', 0):6.2f} ms", flush=True)
-            last = now
+        at = time.monotonic() - run.t0
+        run.rss.append((at, server.rss))
+        run.waited.append((at, server.waited))
+        if until.done() or at - printed >= window:
+            for sample in await _history(http, server):
+                run.history[sample["t"]] = sample
+            seconds = run.seconds_between(printed, at)
+            progress = [line for line in crowd.lines if line.get("event") == "progress"]
+            print(f"  {at:6.0f} s  rss {run.rss[-1][1] / 2**20:7.1f} MB  ticks "
+                  f"{sum(s['ticks'] for s in seconds):>7.0f}  overruns "
+                  f"{sum(s['overruns'] for s in seconds):>5}  work p99 (worst second) "
+                  f"{max((s['work_p99_ms'] for s in seconds), default=0):6.2f} ms  legit "
+                  f"dropped {progress[-1]['dropped'] if progress else '-'}", flush=True)
+            printed = at
         if until.done():
             return
 
@@ -472,22 +536,46 @@ def _slope_mb_per_minute(samples: list[tuple[float, int]]) -> float | None:
     return cov / var * 60 / 2**20
 
 
+@contextlib.contextmanager
+def _on_core(core: int) -> Iterator[None]:
+    """Keep this process on ``core`` meanwhile, so that the server's core is its own."""
+    if not hasattr(os, "sched_setaffinity"):
+        yield
+        return
+    before = os.sched_getaffinity(0)
+    os.sched_setaffinity(0, {core})
+    try:
+        yield
+    finally:
+        os.sched_setaffinity(0, before)
+
+
 async def soak(options: SoakOptions) -> Report:
-    """Run the soak and write its report; returns the report."""
+    """Run the soak, print its summary and write its report; returns the report."""
     server_core, load_cores = _cores()
-    load_core = load_cores[0]
     options.out.parent.mkdir(parents=True, exist_ok=True)
+    with _on_core(load_cores[0]):
+        report = await _soak(options, server_core, load_cores[0])
+    options.out.write_text(json.dumps(report, indent=2))
+    print(summary(report))
+    print(f"report: {options.out} (logs beside it)")
+    return report
+
+
+async def _soak(options: SoakOptions, server_core: int, load_core: int) -> Report:
+    """The run: the server on ``server_core``, everything else on ``load_core``."""
     server = Server(options, options.out.with_suffix(".server.log"))
-    crowd, faults = Child("legitimate clients"), Child("fault injector")
+    crowd = Child("legitimate clients", options.out.with_suffix(".clients.log"))
+    faults = Child("fault injector", options.out.with_suffix(".faults.log"))
     players = round(options.clients * options.play_share)
     arenas = max(1, math.ceil(players / options.arena_size))
     spread = max(1, options.max_per_address - 2) if options.max_per_address else 0
     window = options.seconds
-    watch = Watch()
-    await server.start(server_core)
+    run = Run()
     try:
+        await server.start(server_core)
         await asyncio.sleep(0.5)
-        rss_idle = server.rss
+        run.rss_idle = server.rss
         print(f"soak: {options.clients} clients ({players} playing) for {options.minutes:g} "
               f"min, {options.fault_rate:g} faults/s; server on core {server_core}, load on "
               f"core {load_core}", flush=True)
@@ -497,109 +585,121 @@ async def soak(options: SoakOptions) -> Report:
                           "--per-address", str(spread), "--stall", str(options.stall),
                           "--max-seconds", str(window + 600))
         ramp_started = time.monotonic()
-        ready = await crowd.wait_for("ready", 60 + options.clients / 20)
-        ramp_seconds = time.monotonic() - ramp_started
-        print(f"ramp: {ready['clients']} connected in {ramp_seconds:.1f} s", flush=True)
+        run.ready = await crowd.wait_for("ready", 60 + options.clients / 20)
+        run.ramp_seconds = time.monotonic() - ramp_started
+        print(f"ramp: {run.ready['clients']} connected in {run.ramp_seconds:.1f} s", flush=True)
         await asyncio.sleep(min(5.0, window / 10))
         async with aiohttp.ClientSession() as http:
-            t0 = time.monotonic()
-            rss_ramp, cpu0, metrics0 = server.rss, server.cpu, await _metrics(http, server)
+            run.metrics.append(await _metrics(http, server))
+            run.t0, run.t0_wall = time.monotonic(), time.time()
+            run.rss_ramp, cpu0, run.load = server.rss, server.cpu, [os.getloadavg()[0]]
+            run.waited.append((0.0, server.waited))
             await faults.start(load_core, "snakepit.bench.faults", "--port", str(server.port),
                                "--seconds", str(window), "--rate", str(options.fault_rate),
                                "--cap", str(options.max_per_address), "--header-timeout",
                                str(options.header_timeout))
             injected = asyncio.ensure_future(faults.wait_for("", window + 180))
             observer = asyncio.create_task(_observe(
-                http, server, watch, t0, options.sample_every, min(60.0, window), injected))
-            fault_report = await injected
+                http, server, crowd, run, options.sample_every, min(60.0, window), injected))
+            try:
+                run.faults = (await injected)["faults"]
+            except BaseException:
+                observer.cancel()
+                raise
             await observer
-            t1 = time.monotonic()
-            rss_end, cpu1, metrics1 = server.rss, server.cpu, await _metrics(http, server)
+            run.seconds = time.monotonic() - run.t0
+            run.rss_end, run.cpu = server.rss, (server.cpu - cpu0) / run.seconds
+            run.metrics.append(await _metrics(http, server))
+            run.load.append(os.getloadavg()[0])
         crowd.tell("stop\n")
-        legit = await crowd.wait_for("result", 60)
+        run.legit = await crowd.wait_for("result", 60)
     finally:
         await faults.stop(grace=5.0)
         await crowd.stop(grace=10.0)
         await server.stop()
-    report = _report(options, server, players, ready, ramp_seconds, rss_idle, rss_ramp,
-                     rss_end, (cpu1 - cpu0) / (t1 - t0), t1 - t0, metrics0, metrics1, watch,
-                     legit, fault_report)
-    options.out.write_text(json.dumps(report, indent=2))
-    print(summary(report))
-    print(f"report: {options.out}  server log: {server.log}")
-    return report
+    return _report(options, server, run)
 
 
-def _report(options: SoakOptions, server: Server, players: int, ready: Report,
-            ramp_seconds: float, rss_idle: int, rss_ramp: int, rss_end: int, cpu: float,
-            seconds: float, m0: dict[str, float], m1: dict[str, float], watch: Watch,
-            legit: Report, fault_report: Report) -> Report:
+def _median(values: list[float]) -> float | None:
+    return sorted(values)[len(values) // 2] if values else None
+
+
+def _report(options: SoakOptions, server: Server, run: Run) -> Report:
+    m0, m1 = run.metrics
+
     def delta(name: str) -> float:
         return m1.get(name, 0.0) - m0.get(name, 0.0)
 
-    windows = [w for w in watch.windows if w.get("ticks")]
-    ticks = sum(int(w["ticks"]) for w in windows)
-    overruns = sum(int(w["overrun_ticks"]) for w in windows)
-    p50s = sorted(float(w["work_p50_ms"]) for w in windows)
-    delay, latency = Histogram(), Histogram()
-    delay.merge(Histogram.from_json(legit["delay"]))
-    latency.merge(Histogram.from_json(legit["latency"]))
-    faults: dict[str, Report] = fault_report["faults"]
+    def by_reason(family: str) -> dict[str, float]:
+        return {k[len(family) + 1:-1]: delta(k) for k in m1 if k.startswith(family + "{")}
+
+    mb, legit, keep = 2**20, run.legit, TickStats().keep
+    seconds = [s for s in run.seconds_between(0.0, run.seconds) if s["ticks"]]
+    ticks, overruns = delta("snakepit_ticks_total"), delta("snakepit_tick_overruns_total")
+    ring = [min(keep, int(m.get("snakepit_ticks_total", 0))) for m in run.metrics]
+    ring_mb = (ring[1] - ring[0]) * _ring_sample_bytes() / mb
+    delay, latency = Histogram.from_json(legit["delay"]), Histogram.from_json(legit["latency"])
+    waits = [1000 * (b[1] - a[1]) for a, b in itertools.pairwise(run.waited)]
     problems = server.log_problems()
-    keep = TickStats().keep
-    mb = 2**20
     return {
         "command": options.command,
         "options": {k: (str(v) if isinstance(v, Path) else v)
                     for k, v in options.__dict__.items() if k != "command"},
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
-        "seconds": round(seconds, 1),
-        "ramp_seconds": round(ramp_seconds, 1),
-        "clients": {"asked": options.clients, "players": players,
-                    "connected_at_ramp": ready["clients"],
-                    "connect_failed_at_ramp": ready["connect_failed"]},
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
+                    "load_average": run.load},
+        "seconds": round(run.seconds, 1),
+        "ramp_seconds": round(run.ramp_seconds, 1),
+        "clients": {"asked": options.clients,
+                    "players": round(options.clients * options.play_share),
+                    "connected_at_ramp": run.ready["clients"],
+                    "connect_failed_at_ramp": run.ready["connect_failed"]},
+        "dropped_legit_clients": legit["dropped"],
         "legit": {k: legit[k] for k in ("clients", "open", "dropped", "closed_by_server",
                                         "stalled", "connect_failed", "longest_silence_s",
                                         "frames", "deaths", "errors", "drops")},
-        "dropped_legit_clients": legit["dropped"],
         "memory": {
-            "rss_idle_mb": rss_idle / mb,
-            "rss_after_ramp_mb": rss_ramp / mb,
-            "rss_end_mb": rss_end / mb,
-            "rss_max_mb": max([rss_end, *(r for _, r in watch.rss)]) / mb,
-            "drift_mb": (rss_end - rss_ramp) / mb,
-            "slope_mb_per_minute": _slope_mb_per_minute(watch.rss),
-            "tick_stats_ring": {"capacity": keep,
-                                "at_ramp": min(keep, int(m0.get("snakepit_ticks_total", 0))),
-                                "at_end": min(keep, int(m1.get("snakepit_ticks_total", 0)))},
-            "samples": [(round(t, 1), round(r / mb, 2)) for t, r in watch.rss],
+            "rss_idle_mb": run.rss_idle / mb,
+            "rss_after_ramp_mb": run.rss_ramp / mb,
+            "rss_end_mb": run.rss_end / mb,
+            "rss_max_mb": max([run.rss_end, *(r for _, r in run.rss)]) / mb,
+            "drift_mb": (run.rss_end - run.rss_ramp) / mb,
+            "slope_mb_per_minute": _slope_mb_per_minute(run.rss),
+            "slope_last_half_mb_per_minute": _slope_mb_per_minute(
+                [(t, r) for t, r in run.rss if t >= run.seconds / 2]),
+            "tick_stats_ring": {"capacity": keep, "at_ramp": ring[0], "at_end": ring[1],
+                                "growth_mb": ring_mb},
+            "drift_beyond_tick_stats_ring_mb": (run.rss_end - run.rss_ramp) / mb - ring_mb,
+            "samples": [(round(t, 1), round(r / mb, 2)) for t, r in run.rss],
         },
         "ticks": {
             "ticks": ticks,
             "overruns": overruns,
             "overrun_share": overruns / ticks if ticks else None,
-            "overruns_metrics": delta("snakepit_tick_overruns_total"),
-            "work_p50_ms_median": p50s[len(p50s) // 2] if p50s else None,
-            "work_p99_ms_worst_window": max((float(w["work_p99_ms"]) for w in windows),
-                                            default=None),
-            "late_p99_ms_worst_window": max((float(w["late_p99_ms"]) for w in windows),
-                                            default=None),
-            "windows": windows,
+            "seconds_with_overruns": sum(1 for s in seconds if s["overruns"]),
+            "seconds": len(seconds),
+            "work_p50_ms_median_second": _median([s["work_p50_ms"] for s in seconds]),
+            "work_p99_ms_median_second": _median([s["work_p99_ms"] for s in seconds]),
+            "work_p99_ms_worst_second": max((s["work_p99_ms"] for s in seconds), default=None),
+            "late_max_ms_worst_second": max((s["late_max_ms"] for s in seconds), default=None),
+            "loop_lag_ms_worst_second": max((s["loop_lag_ms"] for s in seconds), default=None),
+            "per_second": [(round(s["t"] - run.t0_wall), s["ticks"], s["overruns"],
+                            s["work_p99_ms"], s["late_max_ms"]) for s in seconds],
         },
         "server": {
-            "cpu_percent": 100 * cpu,
-            "dropped_by_reason": {k.split("{")[1][:-1]: delta(k) for k in m1
-                                  if k.startswith("snakepit_clients_dropped_total{")},
-            "rejected_by_reason": {k.split("{")[1][:-1]: delta(k) for k in m1
-                                   if k.startswith("snakepit_messages_rejected_total{")},
+            "cpu_percent": 100 * run.cpu,
+            "waited_for_cpu_s": sum(waits) / 1000,
+            "waited_for_cpu_worst_sample_ms": max(waits, default=0.0),
+            "waited_for_cpu_ms_per_sample": [round(w) for w in waits],
+            "dropped_by_reason": by_reason("snakepit_clients_dropped_total"),
+            "rejected_by_reason": by_reason("snakepit_messages_rejected_total"),
             "connections_opened": delta("snakepit_connections_opened_total"),
             "log_problems": len(problems),
             "log_problem_samples": problems[:10],
         },
         "fanout_delay_ms": {"p50": delay.percentile(0.5), "p99": delay.percentile(0.99)},
         "input_to_frame_ms": {"p50": latency.percentile(0.5), "p99": latency.percentile(0.99)},
-        "faults": faults,
-        "faults_unexpected": sum(int(f["unexpected"]) for f in faults.values()),
+        "faults": run.faults,
+        "faults_unexpected": sum(int(f["unexpected"]) for f in run.faults.values()),
     }
 
 
@@ -610,32 +710,46 @@ def summary(r: Report) -> str:
     def ms(value: float | None) -> str:
         return "-" if value is None else f"{value:.2f} ms"
 
-    slope, share, ring = m["slope_mb_per_minute"], t["overrun_share"], m["tick_stats_ring"]
+    share, ring = t["overrun_share"], m["tick_stats_ring"]
+
+    def slope(key: str) -> str:
+        return "-" if m[key] is None else f"{m[key]:+.2f}"
+
     rows = [
         ("command", r["command"]),
-        ("run", (f"{r['seconds']:.0f} s after a ramp of {r['ramp_seconds']:.0f} s: "
-                f"{r['clients']['asked']} clients, {r['clients']['players']} playing")),
+        ("run", (f"{r['seconds']:.0f} s ({r['options']['minutes'] * 60:.0f} s of faults, then "
+                 f"their last answers) after a ramp of {r['ramp_seconds']:.0f} s: "
+                 f"{r['clients']['asked']} clients, {r['clients']['players']} playing")),
         ("server RSS", (f"idle {m['rss_idle_mb']:.1f} MB, after ramp "
-                       f"{m['rss_after_ramp_mb']:.1f} MB, end {m['rss_end_mb']:.1f} MB, "
-                       f"max {m['rss_max_mb']:.1f} MB")),
-        ("memory drift", (f"{m['drift_mb']:+.1f} MB, slope "
-                         f"{'-' if slope is None else f'{slope:+.2f}'} MB/min (tick-stats "
-                         f"ring {ring['at_ramp']} -> {ring['at_end']} of {ring['capacity']})")),
+                        f"{m['rss_after_ramp_mb']:.1f} MB, end {m['rss_end_mb']:.1f} MB, "
+                        f"max {m['rss_max_mb']:.1f} MB")),
+        ("memory drift", (f"{m['drift_mb']:+.1f} MB (slope {slope('slope_mb_per_minute')} "
+                          f"MB/min, {slope('slope_last_half_mb_per_minute')} over the last "
+                          f"half), of which "
+                          f"the tick-stats ring filling {ring['growth_mb']:+.1f} MB "
+                          f"({ring['at_ramp']} -> {ring['at_end']} of {ring['capacity']} "
+                          f"samples): {m['drift_beyond_tick_stats_ring_mb']:+.1f} MB beyond")),
         ("dropped legit clients", (f"{legit['dropped']} (closed by server "
-                                  f"{legit['closed_by_server']}, stalled {legit['stalled']}, "
-                                  f"connect failed {legit['connect_failed']}); longest "
-                                  f"silence {legit['longest_silence_s']} s")),
-        ("tick overruns", (f"{t['overruns']} of {t['ticks']} ticks "
-                          f"({'-' if share is None else f'{100 * share:.3f} %'}; /metrics "
-                          f"{t['overruns_metrics']:.0f}); work p50 "
-                          f"{ms(t['work_p50_ms_median'])}, p99 "
-                          f"{ms(t['work_p99_ms_worst_window'])} (worst minute)")),
+                                   f"{legit['closed_by_server']}, stalled {legit['stalled']}, "
+                                   f"connect failed {legit['connect_failed']}); longest "
+                                   f"silence {legit['longest_silence_s']} s")),
+        ("tick overruns", (f"{t['overruns']:.0f} of {t['ticks']:.0f} ticks "
+                           f"({'-' if share is None else f'{100 * share:.3f} %'}), in "
+                           f"{t['seconds_with_overruns']} of {t['seconds']} seconds; latest "
+                           f"start {ms(t['late_max_ms_worst_second'])}")),
+        ("tick work", (f"p50 {ms(t['work_p50_ms_median_second'])}, p99 "
+                       f"{ms(t['work_p99_ms_median_second'])} (median second), "
+                       f"{ms(t['work_p99_ms_worst_second'])} (worst second)")),
         ("server", (f"cpu {s['cpu_percent']:.0f} %, {s['connections_opened']:.0f} connections "
-                   f"opened, {s['log_problems']} error lines in its log")),
+                    f"opened, {s['log_problems']} error lines in its log")),
+        ("server's core", (f"waited {s['waited_for_cpu_s']:.2f} s for it (worst "
+                           f"{s['waited_for_cpu_worst_sample_ms']:.0f} ms in one "
+                           f"{r['options']['sample_every']:g} s sample); load average "
+                           f"{' -> '.join(f'{x:.1f}' for x in r['machine']['load_average'])}")),
         ("legit clients saw", (f"fan-out delay p50/p99 {ms(r['fanout_delay_ms']['p50'])}/"
-                              f"{ms(r['fanout_delay_ms']['p99'])}, input->frame p50/p99 "
-                              f"{ms(r['input_to_frame_ms']['p50'])}/"
-                              f"{ms(r['input_to_frame_ms']['p99'])}")),
+                               f"{ms(r['fanout_delay_ms']['p99'])}, input->frame p50/p99 "
+                               f"{ms(r['input_to_frame_ms']['p50'])}/"
+                               f"{ms(r['input_to_frame_ms']['p99'])}")),
     ]
     lines = [f"{label:<22} {text}" for label, text in rows]
     lines.append(f"{'fault':<22} {'sent':>6} {'expected':>9} {'unexpected':>11} {'slowest':>9}")

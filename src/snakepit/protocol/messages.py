@@ -107,6 +107,8 @@ class Welcome(_Message, tag="welcome"):
     max_players: int
     #: Say this in ``hello`` (``resume``) on a new connection to get this session back.
     token: str | None = None
+    #: The id of this arena's recording (``/replay?id=...``), when it is being recorded.
+    replay: str | None = None
 
 
 class Snapshot(_Message, tag="snapshot"):

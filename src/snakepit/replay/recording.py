@@ -5,33 +5,42 @@ be appended to a batch at a time and read with any tool):
 
 1. One **header** object: the format version, the arena, the world's seed and every
    :class:`~snakepit.engine.WorldConfig` field, the tick rate, when it started, the tick it
-   starts at (0: arenas are recorded from their first tick) and the state digest of the
-   world before its first tick.
-2. One **tick** array per tick, in order: ``[tick, intents, digest, parts]``. ``intents`` are
-   the joins, turns and leaves that entered the engine in that tick, in the order given:
-   ``["j", ref, name]``, ``["t", snake_id, "up"|"down"|"left"|"right"]``, ``["l", snake_id]``.
-   ``digest`` (16 hex digits) and ``parts`` (4 hex digits per part of the state, see
-   :data:`PARTS`) are the state digest of the world right after that tick's step.
-3. One **end** object, when the arena closed (``{"end": ..., "ticks": N, ...}``). A recording
-   without one was cut short (the server crashed, or the arena is still open).
+   starts at (0: arenas are recorded from their first tick), how often the full state is
+   digested (``full_every``) and the full digest of the world before its first tick.
+2. One **tick** array per tick, in order: ``[tick, intents, digest]``, and on every tick
+   that is a multiple of ``full_every`` ``[tick, intents, digest, full, parts]``.
+   ``intents`` are the joins, turns and leaves that entered the engine in that tick, in the
+   order given: ``["j", ref, name]``, ``["t", snake_id, "up"|"down"|"left"|"right"]``,
+   ``["l", snake_id]``. The digests describe the world right after that tick's step.
+3. One **end** object, when the arena closed: ``{"end": time, "ticks": N, "people": [...],
+   "bots": [...], "full": ..., "parts": ...}``, with the full digest of the last state. A
+   recording without one was cut short (the server crashed, or the arena is still open).
 
-The state digest covers what :meth:`World.fingerprint` covers (tick, every snake with all its
-fields, digits, when corpse digits fade, stones, the next snake id and the random
-generator's state) but reads it in the order the world stores it instead of sorting it: a
-re-simulation does the same operations in the same order, so it stores everything in the
-same order, and skipping the sorts makes the digest several times cheaper than the
-fingerprint (docs/performance.md). It is SHA-256 of each part's msgpack encoding (the
-generator's state as its 625 words, little-endian), chained: ``digest`` is the first 8 bytes
-of the hash of all parts, ``parts`` the first 2 bytes of each part's own hash, which tell a
-divergence's report *what* differed.
+Two digests, because digesting the whole state costs more than the rest of recording
+together (docs/performance.md):
+
+- The **per-tick digest** (16 hex digits) covers the snakes and counts: 12 digits for every
+  snake's id, head, length, heading, growth, score, kills, digits eaten and queued turns
+  (and, in the tick a snake is born, its name, colour and whole body), 4 for the tick, the
+  numbers of digits, fading digits and stones, and the next snake id. Bodies need no more:
+  a body is the new head plus the previous body cut to the length, so if every earlier tick
+  matched, matching heads and lengths mean matching bodies. A divergence that changes any
+  snake is found at the tick it happens.
+- The **full digest** (16 hex digits, and 4 per part for the report, see :data:`PARTS`)
+  covers what :meth:`World.fingerprint` covers: also every digit and when corpse digits
+  fade, every stone and when it crumbles, and the random generator's state. A divergence
+  only there (a digit placed elsewhere) is found at the next full digest, at most
+  ``full_every - 1`` ticks later; the report says so.
+
+Both read the world in the order it stores things instead of sorting (a re-simulation
+does the same operations in the same order, so it stores everything in the same order):
+SHA-256 of msgpack encodings; the full digest is SHA-256 of the parts' SHA-256 hashes.
 """
 
 from __future__ import annotations
 
-import array
 import dataclasses
 import hashlib
-import sys
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -44,8 +53,12 @@ from ..engine import Direction, Join, Leave, Turn, World, WorldConfig
 
 #: The version written in (and required of) every header.
 FORMAT_VERSION = 1
-#: The name of the state digest's scheme, in every header.
-DIGEST_SCHEME = "sha256-msgpack-1"
+#: The name of the digests' scheme, in every header.
+DIGEST_SCHEME = "sha256-msgpack-2"
+#: Ticks between full digests.
+FULL_EVERY = 10
+#: What the two halves of the per-tick digest cover.
+TICK_PARTS = ("snakes", "tick, counts of digits and stones, next snake id")
 #: The parts of the state, in digest order (the same as :meth:`World.fingerprint`'s).
 PARTS = ("tick", "snakes", "digits", "digit fading", "stones", "next snake id",
          "random generator")
@@ -78,27 +91,35 @@ class Header:
     started_at: str
     started_ms: int
     start_tick: int
-    start_digest: str
+    #: The full digest of the world before its first tick.
+    start_full: str
+    full_every: int = FULL_EVERY
     version: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class TickLine:
-    """One tick: the intents that entered the engine and the state digest after it."""
+    """One tick: the intents that entered the engine and the digests of the world after
+    it (the full one only every ``full_every`` ticks)."""
 
     line: int
     tick: int
     intents: tuple[Intent, ...]
     digest: str
-    parts: str
+    full: str | None = None
+    parts: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class End:
-    """The last line, written when the arena closed."""
+    """The last line, written when the arena closed: with the full digest of the last
+    state."""
 
+    line: int
     ended_at: str
     ticks: int
+    full: str
+    parts: str
 
 
 @dataclass(slots=True)
@@ -108,8 +129,6 @@ class Recording:
     header: Header
     ticks: list[TickLine] = field(default_factory=list)
     end: End | None = None
-    #: Set when the reader was told to tolerate a last line cut off mid-write: its number.
-    cut_line: int | None = None
 
     @property
     def last_tick(self) -> int:
@@ -131,7 +150,7 @@ def joined_names(intents: Iterable[Intent]) -> tuple[list[str], list[str]]:
     return list(people), list(bots)
 
 
-# -- the state digest ----------------------------------------------------------------------
+# -- the digests ---------------------------------------------------------------------------
 
 
 def _plain(value: object) -> object:
@@ -143,33 +162,50 @@ def _plain(value: object) -> object:
 _packer = msgspec.msgpack.Encoder(enc_hook=_plain)
 
 
-def state_digest(world: World) -> tuple[str, str]:
-    """The world's state digest: ``(digest, parts)`` as hex (see the module's docstring)."""
-    words = array.array("I", world.rng.getstate()[1])
-    if sys.byteorder == "big":
-        words.byteswap()
+def _hex_of(data: bytes, digits: int) -> str:
+    return hashlib.sha256(data).hexdigest()[:digits]
+
+
+def tick_digest(world: World) -> str:
+    """The per-tick digest (16 hex digits; see the module's docstring)."""
+    tick = world.tick
+    snakes = _packer.encode([
+        (s.id, s.body[0], len(s.body), s.direction, s.grow, s.score, s.kills, s.eaten,
+         tuple(s.turns), (s.name, s.color, tuple(s.body)) if s.born_tick == tick else None)
+        for s in world.snakes.values()])
+    counts = _packer.encode((tick, len(world.digits), len(world._digit_expiry),
+                             len(world.stones), world._next_id))
+    return _hex_of(snakes, 12) + _hex_of(counts, 4)
+
+
+def full_digest(world: World) -> tuple[str, str]:
+    """The full digest of the world's state: ``(digest, parts)`` as hex (see the module's
+    docstring)."""
     pack = _packer.encode
-    whole = hashlib.sha256()
-    parts = []
-    for data in (
+    hashes = [hashlib.sha256(data).digest() for data in (
         pack(world.tick),
-        pack(list(world.snakes.values())),
-        pack(list(world.digits.items())),
-        pack(list(world._digit_expiry.items())),
-        pack(list(world.stones.items())),
+        pack(world.snakes),  # msgpack maps, in the dicts' own order
+        pack(world.digits),
+        pack(world._digit_expiry),
+        pack(world.stones),
         pack(world._next_id),
-        words.tobytes(),
-    ):
-        whole.update(len(data).to_bytes(4, "little"))
-        whole.update(data)
-        parts.append(hashlib.sha256(data).hexdigest()[:PART_HEX])
-    return whole.hexdigest()[:DIGEST_HEX], "".join(parts)
+        pack(world.rng.getstate()),
+    )]
+    whole = hashlib.sha256(b"".join(hashes)).hexdigest()[:DIGEST_HEX]
+    return whole, "".join(h.hex()[:PART_HEX] for h in hashes)
 
 
 def differing_parts(recorded: str, actual: str) -> list[str]:
-    """The names of the parts whose digests differ between two ``parts`` strings."""
+    """The names of the parts whose digests differ between two full ``parts`` strings."""
     return [name for i, name in enumerate(PARTS)
             if recorded[i * PART_HEX:(i + 1) * PART_HEX] != actual[i * PART_HEX:(i + 1) * PART_HEX]]
+
+
+def differing_tick_parts(recorded: str, actual: str) -> list[str]:
+    """What differs between two per-tick digests (see :data:`TICK_PARTS`)."""
+    return [name for name, same in zip(TICK_PARTS, (recorded[:12] == actual[:12],
+                                                    recorded[12:] == actual[12:]))
+            if not same]
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -190,7 +226,8 @@ def header_line(header: Header) -> bytes:
         "started_at": header.started_at,
         "started_ms": header.started_ms,
         "start_tick": header.start_tick,
-        "start_digest": header.start_digest,
+        "full_every": header.full_every,
+        "start_full": header.start_full,
     }) + b"\n"
 
 
@@ -202,22 +239,27 @@ def encode_intent(intent: Intent) -> list[object]:
     return ["l", intent.snake_id]
 
 
-def tick_line(tick: int, intents: Sequence[Intent], digest: str, parts: str) -> bytes:
-    """One tick as one line of JSON (with its newline)."""
-    return _json.encode([tick, [encode_intent(i) for i in intents], digest, parts]) + b"\n"
+def tick_line(tick: int, intents: Sequence[Intent], digest: str,
+              full: tuple[str, str] | None = None) -> bytes:
+    """One tick as one line of JSON (with its newline); ``full``: (digest, parts)."""
+    value: list[object] = [tick, [encode_intent(i) for i in intents], digest]
+    if full is not None:
+        value += full
+    return _json.encode(value) + b"\n"
 
 
-def end_line(ended_at: str, ticks: int, people: Sequence[str], bots: Sequence[str]) -> bytes:
+def end_line(ended_at: str, ticks: int, people: Sequence[str], bots: Sequence[str],
+             full: tuple[str, str]) -> bytes:
     """The end marker as one line of JSON (with its newline)."""
     return _json.encode({"end": ended_at, "ticks": ticks, "people": list(people),
-                         "bots": list(bots)}) + b"\n"
+                         "bots": list(bots), "full": full[0], "parts": full[1]}) + b"\n"
 
 
 # -- reading -------------------------------------------------------------------------------
 
 _DIRECTIONS = {d.value: d for d in Direction}
 _HEX = frozenset("0123456789abcdef")
-_tick_decoder = msgspec.json.Decoder(tuple[int, list[list[int | str]], str, str])
+_tick_decoder = msgspec.json.Decoder(list[Any])
 _object_decoder = msgspec.json.Decoder(dict[str, Any])
 
 
@@ -232,9 +274,9 @@ def read_header(data: bytes) -> Header:
         raise RecordingError(1, None, f"not a Snakepit recording of format {FORMAT_VERSION} "
                                       f"(snakepit_replay = {raw.get('snakepit_replay')!r})")
     if raw.get("digest") != DIGEST_SCHEME:
-        raise RecordingError(1, None, f"unknown state digest {raw.get('digest')!r}")
+        raise RecordingError(1, None, f"unknown digests {raw.get('digest')!r}")
     try:
-        return Header(
+        header = Header(
             arena=str(raw["arena"]),
             seed=_int(raw["seed"]),
             config=WorldConfig(**raw["config"]),
@@ -242,12 +284,16 @@ def read_header(data: bytes) -> Header:
             started_at=str(raw["started_at"]),
             started_ms=_int(raw["started_ms"]),
             start_tick=_int(raw["start_tick"]),
-            start_digest=_hex(raw["start_digest"], DIGEST_HEX),
+            start_full=_hex(raw["start_full"], DIGEST_HEX),
+            full_every=_int(raw["full_every"]),
             version=str(raw.get("version", "")),
         )
     except (KeyError, TypeError, ValueError) as exc:
         problem = f"missing field {exc}" if isinstance(exc, KeyError) else str(exc)
         raise RecordingError(1, None, f"bad header: {problem}") from None
+    if header.full_every < 1 or header.tick_rate <= 0:
+        raise RecordingError(1, None, "bad header: full_every and tick_rate must be positive")
+    return header
 
 
 def _int(value: object) -> int:
@@ -262,15 +308,16 @@ def _hex(value: object, length: int) -> str:
     return value
 
 
-def decode_intent(raw: list[int | str]) -> Intent:
+def decode_intent(raw: object) -> Intent:
     """An intent from its JSON form, or ValueError saying why not."""
-    kind = raw[0] if raw else None
-    if kind == "t" and len(raw) == 3 and type(raw[1]) is int and raw[2] in _DIRECTIONS:
-        return Turn(raw[1], _DIRECTIONS[raw[2]])  # type: ignore[index]
-    if kind == "j" and len(raw) == 3 and type(raw[1]) is int and isinstance(raw[2], str):
-        return Join(raw[1], raw[2])
-    if kind == "l" and len(raw) == 2 and type(raw[1]) is int:
-        return Leave(raw[1])
+    if isinstance(raw, list) and raw:
+        kind = raw[0]
+        if kind == "t" and len(raw) == 3 and type(raw[1]) is int and raw[2] in _DIRECTIONS:
+            return Turn(raw[1], _DIRECTIONS[raw[2]])
+        if kind == "j" and len(raw) == 3 and type(raw[1]) is int and isinstance(raw[2], str):
+            return Join(raw[1], raw[2])
+        if kind == "l" and len(raw) == 2 and type(raw[1]) is int:
+            return Leave(raw[1])
     raise ValueError(f"{_json.encode(raw).decode()} is not a join, turn or leave")
 
 
@@ -279,27 +326,24 @@ def parse(data: bytes, *, tolerate_cut: bool = False) -> Recording:
     :class:`RecordingError` naming its line and tick. With ``tolerate_cut``, a last line
     without its newline (a write in progress, or a crash mid-write) is left out instead."""
     lines = data.split(b"\n")
-    cut: int | None = None
-    if lines[-1] == b"":
+    if lines[-1] == b"" or (tolerate_cut and len(lines) > 1):
         lines.pop()
-    elif tolerate_cut and len(lines) > 1:
-        lines.pop()
-        cut = len(lines) + 1
     else:
         tick = None if len(lines) == 1 else _expected_tick(lines)
         raise RecordingError(len(lines), tick, "the recording ends in the middle of this "
                              "line: it was cut off while being written (truncated)")
     if not lines:
         raise RecordingError(1, None, "the file is empty: no header")
-    recording = Recording(read_header(lines[0]), cut_line=cut)
-    expected = recording.header.start_tick + 1
+    header = read_header(lines[0])
+    recording = Recording(header)
+    expected = header.start_tick + 1
     for number, raw in enumerate(lines[1:], start=2):
         if recording.end is not None:
             raise RecordingError(number, None, "a line after the end marker")
         if raw.startswith(b"{"):
-            recording.end = _read_end(raw, number, expected - 1 - recording.header.start_tick)
+            recording.end = _read_end(raw, number, expected - 1 - header.start_tick)
             continue
-        recording.ticks.append(_read_tick(raw, number, expected))
+        recording.ticks.append(_read_tick(raw, number, expected, header.full_every))
         expected += 1
     return recording
 
@@ -312,35 +356,42 @@ def _expected_tick(lines: list[bytes]) -> int | None:
         return None
 
 
-def _read_tick(raw: bytes, line: int, expected: int) -> TickLine:
+def _read_tick(raw: bytes, line: int, expected: int, full_every: int) -> TickLine:
     try:
-        tick, intents, digest, parts = _tick_decoder.decode(raw)
-    except msgspec.ValidationError as exc:
-        raise RecordingError(line, expected, f"not a tick line [tick, intents, digest, "
-                                             f"parts]: {exc}") from None
+        value = _tick_decoder.decode(raw)
+    except msgspec.ValidationError:
+        raise RecordingError(line, expected, "not a tick line (a JSON array)") from None
     except msgspec.DecodeError as exc:
         raise RecordingError(line, expected, f"not valid JSON ({exc})") from None
-    if tick != expected:
+    size = 5 if expected % full_every == 0 else 3
+    if value and type(value[0]) is int and value[0] != expected:
         raise RecordingError(line, expected, f"expected tick {expected} here, found tick "
-                                             f"{tick} (a tick is missing or repeated)")
+                                             f"{value[0]} (a tick is missing or repeated)")
+    if len(value) != size or type(value[0]) is not int or not isinstance(value[1], list):
+        shape = "[tick, intents, digest" + (", full, parts]" if size == 5 else "]")
+        raise RecordingError(line, expected, f"not a tick line {shape}")
     try:
-        decoded = tuple(decode_intent(i) for i in intents)
-        return TickLine(line, tick, decoded, _hex(digest, DIGEST_HEX),
-                        _hex(parts, PART_HEX * len(PARTS)))
+        intents = tuple(decode_intent(i) for i in value[1])
+        if size == 3:
+            return TickLine(line, expected, intents, _hex(value[2], DIGEST_HEX))
+        return TickLine(line, expected, intents, _hex(value[2], DIGEST_HEX),
+                        _hex(value[3], DIGEST_HEX), _hex(value[4], PART_HEX * len(PARTS)))
     except ValueError as exc:
-        raise RecordingError(line, tick, str(exc)) from None
+        raise RecordingError(line, expected, str(exc)) from None
 
 
 def _read_end(raw: bytes, line: int, ticks: int) -> End:
     try:
         end = _object_decoder.decode(raw)
         ended_at, count = str(end["end"]), _int(end["ticks"])
+        full = _hex(end["full"], DIGEST_HEX)
+        parts = _hex(end["parts"], PART_HEX * len(PARTS))
     except (msgspec.DecodeError, KeyError, ValueError) as exc:
         raise RecordingError(line, None, f"a bad end marker ({exc})") from None
     if count != ticks:
         raise RecordingError(line, None, f"the end marker says {count} ticks, but the "
                                          f"recording holds {ticks}")
-    return End(ended_at, count)
+    return End(line, ended_at, count, full, parts)
 
 
 def read(path: Path, *, tolerate_cut: bool = False) -> Recording:

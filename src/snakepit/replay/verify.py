@@ -1,11 +1,10 @@
 """Checking a recording: make the world again from its header, feed it the recorded intents
-tick by tick, and compare the state digest after every tick with the recorded one.
+tick by tick, and compare the digests after every tick with the recorded ones.
 
-Either every tick matches (the re-simulation went through exactly the recorded states), or
-the report names the first tick that does not, with the parts of the state that differ and
-the intents of that tick. A file that cannot be read at all (garbage, a missing tick, a
-cut-off line) raises :class:`~snakepit.replay.recording.RecordingError`, naming its line
-and tick.
+Either every digest matches (the re-simulation went through exactly the recorded states),
+or the report names the first tick that does not, with what differs and the intents of
+that tick. A file that cannot be read at all (garbage, a missing tick, a cut-off line)
+raises :class:`~snakepit.replay.recording.RecordingError`, naming its line and tick.
 """
 
 from __future__ import annotations
@@ -20,9 +19,11 @@ from .recording import (
     Recording,
     RecordingError,
     differing_parts,
+    differing_tick_parts,
     encode_intent,
+    full_digest,
     read,
-    state_digest,
+    tick_digest,
     world_of,
 )
 
@@ -33,22 +34,31 @@ class Divergence:
 
     tick: int
     line: int
+    #: Which digest differs: "per-tick" or "full".
+    digest: str
     recorded: str
     resimulated: str
-    #: Names of the parts of the state that differ (see ``recording.PARTS``).
+    #: What differs (see ``recording.TICK_PARTS`` and ``recording.PARTS``).
     parts: tuple[str, ...]
-    intents: tuple[Intent, ...]
+    intents: tuple[Intent, ...] = ()
+    #: For a full digest: the tick of the last full digest that matched.
+    since: int | None = None
 
     def __str__(self) -> str:
         if self.tick == 0:
             return (f"tick 0 (line 1) diverges: the world made from the header's seed and "
-                    f"settings is not the recorded one (digest recorded {self.recorded}, "
-                    f"made {self.resimulated}): another version of the engine?")
-        what = ", ".join(self.parts) if self.parts else "the state"
+                    f"settings is not the recorded one (full digest recorded "
+                    f"{self.recorded}, made {self.resimulated}): another engine version?")
+        what = (", ".join(self.parts) if self.parts
+                else f"the {self.digest} digest only (every part matches: is the line "
+                     "damaged?)")
         given = " ".join(msgspec.json.encode(encode_intent(i)).decode() for i in self.intents)
-        return (f"tick {self.tick} (line {self.line}) diverges: {what} differ from the "
-                f"recording (digest recorded {self.recorded}, re-simulated "
-                f"{self.resimulated}); intents of that tick: {given or 'none'}")
+        when = ("" if self.since is None else
+                f" (every per-tick digest matched, and the full one of tick {self.since}: "
+                f"it went wrong in ticks {self.since + 1}-{self.tick})")
+        return (f"tick {self.tick} (line {self.line}) diverges in {what}: {self.digest} "
+                f"digest recorded {self.recorded}, re-simulated {self.resimulated}{when}; "
+                f"intents of that tick: {given or 'none'}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,21 +83,36 @@ class Verdict:
 
 def verify(source: Path | Recording) -> Verdict:
     """Re-simulate a recording (a file, read strictly, or one already read) and compare
-    every tick's state digest; stop at the first divergence."""
+    every digest in it; stop at the first divergence."""
     recording = source if isinstance(source, Recording) else read(source)
     header = recording.header
     if header.start_tick != 0:
         raise RecordingError(1, header.start_tick, "only recordings that start with a new "
                                                    "world (tick 0) can be re-simulated")
     world = world_of(header)
-    digest, _ = state_digest(world)
-    if digest != header.start_digest:
-        return Verdict(recording, 0, Divergence(0, 1, header.start_digest, digest, (), ()))
+    full, _ = full_digest(world)
+    if full != header.start_full:
+        return Verdict(recording, 0, Divergence(0, 1, "full", header.start_full, full, ()))
+    last_full = 0
     for entry in recording.ticks:
         world.step(entry.intents)
-        digest, parts = state_digest(world)
+        digest = tick_digest(world)
         if digest != entry.digest:
             return Verdict(recording, entry.tick - 1, Divergence(
-                entry.tick, entry.line, entry.digest, digest,
-                tuple(differing_parts(entry.parts, parts)), entry.intents))
+                entry.tick, entry.line, "per-tick", entry.digest, digest,
+                tuple(differing_tick_parts(entry.digest, digest)), entry.intents))
+        if entry.full is not None and entry.parts is not None:
+            full, parts = full_digest(world)
+            if full != entry.full:
+                return Verdict(recording, last_full, Divergence(
+                    entry.tick, entry.line, "full", entry.full, full,
+                    tuple(differing_parts(entry.parts, parts)), entry.intents, last_full))
+            last_full = entry.tick
+    end = recording.end
+    if end is not None:
+        full, parts = full_digest(world)
+        if full != end.full:
+            return Verdict(recording, last_full, Divergence(
+                world.tick, end.line, "full", end.full, full,
+                tuple(differing_parts(end.parts, parts)), since=last_full))
     return Verdict(recording, len(recording.ticks), None)

@@ -10,9 +10,9 @@ What every level promises:
 - Its work is bounded: every flood fill and breadth-first search stops after a fixed number
   of cells, whatever the size of the board or the snakes. Measured by ``benchmarks/bots.py``
   (CPU time of one decision on a 60 x 40 board with 16 snakes, mean / p99): easy about
-  40 / 80 µs, medium 130 / 330 µs, hard 240 / 620 µs (hard in arenas of 4: 280 / 530 µs,
-  so 100 hard bots take about 30 ms of a 100 ms tick), plus about 50 µs to build the view;
-  the slowest hard decisions take about 1 ms.
+  40 / 100 µs, medium 110 / 330 µs, hard 240 / 970 µs (hard in arenas of 4: 320 / 740 µs,
+  so 100 hard bots take about 35 ms of a 100 ms tick), plus about 60 µs to build the view;
+  the slowest hard decisions take 1 to 1.5 ms.
 
 The levels, from beatable to hard to beat:
 
@@ -49,11 +49,9 @@ LEVELS: tuple[str, ...] = ("easy", "medium", "hard")
 MEDIUM_ROOM = 100
 #: The most cells a medium bot's path search visits looking for digits.
 MEDIUM_SEARCH = 300
-#: The same bounds for the hard bot: its fills count up to its length (to this many
-#: cells), or to twice its length (to ``HARD_SPARE`` cells) when it looks for room to spare.
-HARD_ROOM = 250
-HARD_SPARE = 120
-HARD_SEARCH = 400
+#: The same bounds for the hard bot (its fills look for room to spare: twice its length).
+HARD_ROOM = 200
+HARD_SEARCH = 300
 #: The hard bot tries to trap snakes whose heads are this few steps from its own (at most
 #: two of them), counting their room up to this many cells.
 TRAP_REACH = 3
@@ -261,7 +259,7 @@ class HardBot(Robot):
         me = view.me
         cells = {d: step(me.head, d) for d in straight_first(view, safe)}
         need = min(len(me.body) + me.growing, HARD_ROOM)
-        ample = max(need, min(2 * need + 10, HARD_SPARE))
+        ample = min(2 * need + 10, HARD_ROOM)
         room = rooms(view, cells, ample, fill=CarefulFill(view, timed=False))
         if min(room.values()) < ample:  # tight somewhere: count what our tail frees as we go
             timed = CarefulFill(view, timed=True)

@@ -15,6 +15,7 @@ from aiohttp import WSCloseCode, WSMsgType, web
 from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from ..replay import RecordingError, is_replay_id
 from ..settings import Settings
 from .classic import ClassicClient, ClassicInput
 from .client import Client
@@ -62,6 +63,9 @@ def create_app(settings: Settings) -> web.Application:
     app.router.add_get("/metrics", _metrics)
     app.router.add_get("/stats", _stats_page)
     app.router.add_get("/api/stats/history", _stats_history)
+    app.router.add_get("/api/replays", _replays)
+    app.router.add_get("/api/replays/{id}", _replay)
+    app.router.add_get("/replay", _replay_page)
     app.router.add_static("/static", WEB_DIR)
     return app
 
@@ -129,10 +133,12 @@ async def _arenas(request: web.Request) -> web.Response:
 
 async def _stats(request: web.Request) -> web.Response:
     """Load figures: arenas, clients, and the ticks between ``?since=`` and ``?until=``
-    (``time.monotonic()`` values; by default all the ticks kept)."""
+    (``time.monotonic()`` values; by default the last 10 seconds, and never more than the
+    last 60: the figures are worked out on the event loop, so a window is kept short)."""
     hub = request.app[HUB]
+    now = time.monotonic()
     try:
-        since = float(request.query.get("since", "0"))
+        since = max(float(request.query.get("since", now - 10)), now - 60)
         until = float(request.query.get("until", "inf"))
     except ValueError:
         raise web.HTTPBadRequest(text="since and until are time.monotonic() values")
@@ -192,6 +198,49 @@ async def _metrics(request: web.Request) -> web.Response:
                                  "Cache-Control": "no-store"})
 
 
+async def _replays(request: web.Request) -> web.Response:
+    """The newest recordings (``?limit=``, 1-200, default 50), newest first: id, arena,
+    started, ticks, seconds, players, bots, live (still recording), complete."""
+    try:
+        limit = max(1, min(200, int(request.query.get("limit", "50"))))
+    except ValueError:
+        raise web.HTTPBadRequest(text="limit is a number of recordings\n")
+    found = await asyncio.to_thread(request.app[HUB].replays.summaries, limit)
+    body = msgspec.json.encode({"replays": [summary.as_json() for summary in found]})
+    return web.Response(body=body, content_type="application/json",
+                        headers={"Cache-Control": "no-store"})
+
+
+async def _replay(request: web.Request) -> web.Response:
+    """One window of a recording for the viewer (``?from=TICK&count=TICKS``): the snapshot
+    at ``from`` and the frames after it, as live clients got them (docs/replays.md). 400 for
+    anything that is not a recording id, 404 for an unknown one."""
+    replay_id = request.match_info["id"]
+    if not is_replay_id(replay_id):
+        raise web.HTTPBadRequest(text="not a recording id\n")
+    try:
+        start = int(request.query.get("from", "0"))
+        count = int(request.query.get("count", "500"))
+    except ValueError:
+        raise web.HTTPBadRequest(text="from and count are numbers of ticks\n")
+    try:
+        body = await asyncio.to_thread(request.app[HUB].replays.window, replay_id, start,
+                                       count)
+    except FileNotFoundError:
+        raise web.HTTPNotFound(text="no such recording\n")
+    except RecordingError as exc:
+        return web.json_response({"error": str(exc)}, status=422)
+    response = web.Response(body=body, content_type="application/json",
+                            headers={"Cache-Control": "no-store"})
+    response.enable_compression()
+    return response
+
+
+async def _replay_page(request: web.Request) -> web.FileResponse:
+    """The replay viewer (``/replay?id=ID&tick=N``)."""
+    return web.FileResponse(WEB_DIR / "replay.html", headers={"Cache-Control": "no-cache"})
+
+
 async def _stats_page(request: web.Request) -> web.FileResponse:
     """The operator's page: the history below as charts."""
     return web.FileResponse(WEB_DIR / "stats.html", headers={"Cache-Control": "no-cache"})
@@ -231,6 +280,10 @@ async def _classic_websocket(request: web.Request) -> web.WebSocketResponse:
     """``/connect``: the 2016 protocol (docs/classic.md), with the same checks and the same
     sessions as ``/ws``; only the words on the wire differ (server/classic.py)."""
     return await _websocket(request, classic=True)
+
+
+#: Closes aiohttp makes itself when a client breaks the WebSocket protocol, by reason.
+_PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
 
 
 def _close_later(ws: web.WebSocketResponse, code: int, text: str) -> None:
@@ -273,6 +326,10 @@ async def _play(request: web.Request, hub: Hub, settings: Settings,
                 on_text(message.data)
             elif message.type is WSMsgType.BINARY:
                 session.on_binary()
+            elif message.type is WSMsgType.ERROR:  # aiohttp closes: 1009 too big, 1007 ...
+                code = getattr(ws.exception(), "code", None)
+                session.client.dropped = _PROTOCOL_CLOSES.get(code, "protocol-error")
+                hub.metrics.dropped(session.client.dropped)
             client = session.client  # a resume may have brought an earlier session's
             if session.close_with is not None:
                 code, reason, text = session.close_with
@@ -285,9 +342,9 @@ async def _play(request: web.Request, hub: Hub, settings: Settings,
     finally:
         request.app[SOCKETS].discard(ws)
         client = session.client
-        if client.dropped is None and ws.close_code == 1009:
-            client.dropped = "too-big"
-            hub.metrics.dropped("too-big")
+        if client.dropped is None and ws.close_code in _PROTOCOL_CLOSES:
+            client.dropped = _PROTOCOL_CLOSES[ws.close_code]
+            hub.metrics.dropped(client.dropped)
         # A close the client asked for (1000, 1001: leaving the page) ends the game now;
         # a connection that dropped may be resumed for a while.
         session.end(resumable=not hub.closing and ws.close_code not in (1000, 1001, 1009))

@@ -17,11 +17,15 @@ import itertools
 import logging
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..engine import Death, World
 from .metrics import Metrics
 from .stats import TickStats
 from .world_runner import WorldRunner
+
+if TYPE_CHECKING:
+    from ..replay import Recorder
 
 log = logging.getLogger("snakepit.arenas")
 
@@ -65,8 +69,11 @@ class Arenas:
         bot_fill: int = 0,
         bot_level: str = "medium",
         metrics: Metrics | None = None,
+        new_recorder: Callable[[str, World], Recorder | None] | None = None,
     ) -> None:
         self._new_world = new_world
+        #: Makes the recorder of a new arena (its name, its world), when recording.
+        self._new_recorder = new_recorder
         self._metrics = metrics
         self._bot_fill = bot_fill
         self._bot_level = bot_level
@@ -108,8 +115,9 @@ class Arenas:
         if len(self.runners) >= self.max_arenas:
             raise ArenaError("no-arena", "this server has as many arenas as it can hold")
         serial = next(self._opened)
+        world = self._new_world()
         runner = WorldRunner(
-            self._new_world(),
+            world,
             name=name,
             public=public,
             serial=serial,
@@ -123,6 +131,7 @@ class Arenas:
             bot_fill=self._bot_fill,
             bot_level=self._bot_level,
             metrics=self._metrics,
+            recorder=self._new_recorder(name, world) if self._new_recorder else None,
         )
         self.runners[name] = runner
         self._tasks[name] = asyncio.create_task(runner.run(), name=f"arena {name}")

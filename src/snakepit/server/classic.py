@@ -6,8 +6,9 @@ only the words differ. What it sends is turned into the modern messages it means
 a modern client's (:meth:`Session.handle`): same names, phases, strikes and allowance.
 What the server sends it (welcome, snapshot, frames, top lists, errors...) is turned into
 classic commands by :class:`ClassicClient`, which keeps its own :class:`WorldView` to know
-which cells each tick changed. That costs a decode and a diff per classic client per tick,
-where modern clients share one encoded frame: fine for the few classic clients there are.
+which cells each tick changed. That costs a diff per classic client per tick (the tick's
+frame is decoded once for all of them), where modern clients share one encoded frame: fine
+for the few classic clients there are.
 docs/classic.md is the protocol as this module speaks it.
 """
 
@@ -53,9 +54,13 @@ class ClassicClient(Client):
         self.view = WorldView()
         #: The cells the client was last told about (empty ones left out).
         self.cells: dict[XY, Cell] = {}
+        #: The snakes' cells among them.
+        self.snake_cells: dict[XY, Cell] = {}
         self._has_world = False
 
     def send(self, message: msgspec.Struct) -> bool:
+        if self.dropped is not None:
+            return False
         try:
             commands = self.translate(message)
         except Exception:
@@ -109,42 +114,69 @@ class ClassicClient(Client):
             commands.append(words.reset_world())
         self._has_world = True
         self.view.apply_snapshot(snapshot)
-        self.cells = paint(self.view)
+        self.snake_cells = paint_snakes(self.view)
+        self.cells = {xy: board_cell(self.view, xy) for xy in (*self.view.stones,
+                                                                 *self.view.digits)}
+        self.cells.update(self.snake_cells)
         commands.append(words.world(grid(self.cells, self.view.width, self.view.height)))
         commands += [words.p_joined(s.id, s.name, s.color, s.score)
                      for s in sorted(self.view.snakes.values(), key=lambda s: s.id)]
         return commands
 
     def _frame(self, frame: Frame) -> list[Command]:
-        """The cells that changed, then who died, who joined and whose score changed."""
-        self.view.apply_frame(frame)
-        before, after = self.cells, paint(self.view)
-        self.cells = after
-        changed = sorted((xy for xy in before.keys() | after.keys()
-                          if before.get(xy, EMPTY) != after.get(xy, EMPTY)),
-                         key=lambda xy: (xy[1], xy[0]))
-        commands = [words.render(x, y, after.get((x, y), EMPTY)) for x, y in changed]
+        """The cells that changed, then who died, who joined and whose score changed.
+
+        Only cells that may have changed are looked at: those of the snakes before and
+        after the tick, and those the frame names (digits and stones that came or went)."""
+        view, cells, before = self.view, self.cells, self.snake_cells
+        view.apply_frame(frame)
+        after = self.snake_cells = paint_snakes(view)
+        maybe = before.keys() | after.keys()
+        maybe.update((x, y) for x, y, _value in frame.digits)
+        maybe.update((x, y) for x, y in (*frame.eaten, *frame.stones, *frame.crumbled))
+        changed: list[tuple[int, int, Cell]] = []
+        for xy in maybe:
+            cell = after.get(xy) or board_cell(view, xy)
+            if cells.get(xy, EMPTY) != cell:
+                changed.append((xy[1], xy[0], cell))
+                if cell == EMPTY:
+                    del cells[xy]
+                else:
+                    cells[xy] = cell
+        changed.sort()
+        commands = [words.render(x, y, cell) for y, x, cell in changed]
         commands += [words.p_gameover(sid) for sid, _cause, _killer in frame.deaths]
         commands += [words.p_joined(s.id, s.name, s.color, s.score) for s in frame.spawns]
         commands += [words.p_score(sid, score) for sid, score in frame.scores
-                     if sid in self.view.snakes]
+                     if sid in view.snakes]
         return commands
 
 
-def paint(view: WorldView) -> dict[XY, Cell]:
-    """Every non-empty cell of the world as classic characters: stones, digits, then
-    snakes (tails and bodies, then heads on top)."""
-    cells: dict[XY, Cell] = {xy: (words.STONE, words.NEUTRAL) for xy in view.stones}
-    cells.update((xy, (str(value), words.NEUTRAL)) for xy, value in view.digits.items())
+def paint_snakes(view: WorldView) -> dict[XY, Cell]:
+    """The cells of the snakes: tails and bodies, then every head on top."""
+    cells: dict[XY, Cell] = {}
     for snake in view.snakes.values():
         color = words.classic_color(snake.color)
+        body = (words.BODY, color)
         for xy in snake.body[1:-1]:
-            cells[xy] = (words.BODY, color)
+            cells[xy] = body
         if len(snake.body) > 1:
             cells[snake.body[-1]] = (words.TAIL, color)
     for snake in view.snakes.values():
         cells[snake.head] = (words.HEAD, words.classic_color(snake.color))
     return cells
+
+
+_DIGITS: dict[int, Cell] = {d: (str(d), words.NEUTRAL) for d in range(1, 10)}
+_STONE: Cell = (words.STONE, words.NEUTRAL)
+
+
+def board_cell(view: WorldView, xy: XY) -> Cell:
+    """What a cell holds apart from snakes: a stone, a digit, or nothing."""
+    if xy in view.stones:
+        return _STONE
+    digit = view.digits.get(xy)
+    return EMPTY if digit is None else _DIGITS.get(digit, (str(digit), words.NEUTRAL))
 
 
 def grid(cells: dict[XY, Cell], width: int, height: int) -> list[list[Cell]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 import random
 
 from ..engine import World, WorldConfig
+from ..replay import Recorder, ReplayLibrary
 from ..settings import Settings
 from ..storage import SqliteScoreStore
 from .arenas import Arenas
@@ -29,6 +31,9 @@ class Hub:
         self.store = SqliteScoreStore(settings.data_dir / "scores.sqlite3")
         self._seeds = random.Random(settings.seed)
         self.stats = TickStats()
+        #: The recordings of the arenas' games (docs/replays.md).
+        self.replays = ReplayLibrary(settings.data_dir / "replays",
+                                     keep=settings.keep_recordings)
         self.scoreboard = Scoreboard(self.store, limit=settings.top_scores,
                                      on_change=self._post_top_scores)
         self.arenas = Arenas(self._new_world, tick_rate=settings.tick_rate,
@@ -36,7 +41,8 @@ class Hub:
                              idle_grace=settings.arena_grace, max_arenas=settings.max_arenas,
                              on_game_over=self.scoreboard.record, stats=self.stats,
                              bot_fill=settings.bots, bot_level=settings.bot_level,
-                             metrics=self.metrics)
+                             metrics=self.metrics,
+                             new_recorder=self._new_recorder if settings.record else None)
         self._ids = itertools.count(1)
         #: Sessions whose connection dropped, waiting to be resumed by token.
         self.resumes = Resumes(settings.resume_grace)
@@ -62,6 +68,7 @@ class Hub:
             await self.finish_games()
         await self.scoreboard.stop()
         self.store.close()
+        await asyncio.to_thread(self.replays.close)  # the last batches reach the disk
 
     def _new_world(self) -> World:
         """A new arena's world. With a fixed --seed, arenas get seeds drawn from it in turn,
@@ -70,6 +77,10 @@ class Hub:
         log.info("world seed=%d", seed)
         return World(WorldConfig(width=self.settings.width, height=self.settings.height),
                      seed=seed)
+
+    def _new_recorder(self, name: str, world: World) -> Recorder:
+        """The recorder of a new arena's world (only when recording is on)."""
+        return self.replays.start(name, world, self.settings.tick_rate)
 
     def _post_top_scores(self, frame: bytes) -> None:
         """New top lists go to every client, each arena with its next tick."""

@@ -292,6 +292,7 @@ class Session:
             tick_ms=1000.0 * runner.period,
             token=self.token,
             max_players=runner.max_players,
+            replay=runner.recorder.id if runner.recorder is not None else None,
         ))
 
 

@@ -18,6 +18,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
@@ -29,6 +30,9 @@ from .lifecycle import Phase
 from .metrics import Metrics
 from .stats import TickStats
 from .wsframe import text_frame
+
+if TYPE_CHECKING:
+    from ..replay import Recorder
 
 log = logging.getLogger("snakepit.world")
 
@@ -57,8 +61,11 @@ class WorldRunner:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         wall_clock_ms: Callable[[], int] = lambda: time.time_ns() // 1_000_000,
+        recorder: Recorder | None = None,
     ) -> None:
         self.world = world
+        #: Keeps every tick's intents and state digest (docs/replays.md), if recording.
+        self.recorder = recorder
         self.name = name
         #: Public arenas take players from matchmaking; named ones only by their name.
         self.public = public
@@ -195,6 +202,8 @@ class WorldRunner:
                     if not self.clients and not self._intents:
                         self.closed = True
                         self._on_close(self)
+                        if self.recorder is not None:
+                            self.recorder.close()
                         return
                 deadline = self._last_slot()
             deadline += self.period
@@ -222,6 +231,8 @@ class WorldRunner:
         intents, self._intents = self._intents, []
         self._turns.clear()
         report = self.world.step(intents)
+        if self.recorder is not None:
+            self.recorder.record(report.tick, intents, self.world)
 
         for spawn in report.spawns:
             client = self._joining.pop(spawn.ref, None)
@@ -286,6 +297,8 @@ class WorldRunner:
         self._intents.extend(Leave(sid) for sid in sorted(self.world.snakes))
         if self._intents:
             self.tick()
+        if self.recorder is not None:
+            self.recorder.close()
 
     def post(self, frame: bytes) -> None:
         """Send an already framed message to every client with the next tick's frame, so

@@ -5,7 +5,8 @@
 - :mod:`.survivor` -- ``Survivor``: takes the move with the most room to live in (a flood
   fill), and goes for digits only when the room is the same either way.
 
-Play one against the built-in bots with ``snakepit simulate`` (see its ``--help``); the
-robot is named as ``FILE.py:ClassName``, e.g. ``my_robot.py:Greedy`` for a copy of
-``greedy.py``.
+Copy one, change it, and play it against the built-in bots, e.g. for a copy of
+``greedy.py``::
+
+    snakepit simulate --robot my_robot.py:Greedy --bots 3 --level easy
 """

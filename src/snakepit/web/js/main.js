@@ -329,7 +329,7 @@ net.on('spawned', (msg) => {
 net.on('died', (msg) => {
   world.clearMe();
   refresh();
-  ui.showDeath(msg, world.tickRate);
+  ui.showDeath(msg, world.tickRate, world.replay, world.tick + 1);
 });
 net.on('warning', (msg) => {
   if (msg.code === 'resume-failed') {

@@ -107,6 +107,8 @@ export class World {
     if (msg.tick_rate > 0) this.tickRate = msg.tick_rate;
     this.maxPlayers = msg.max_players || 0;
     if (typeof msg.arena === 'string') this.arena = msg.arena;
+    /** The id of this arena's recording, if it is recorded (for "watch the replay"). */
+    this.replay = typeof msg.replay === 'string' ? msg.replay : null;
     this.version++;
   }
 

@@ -186,7 +186,7 @@ export class UI extends Emitter {
    * @param {{cause: string, killer: string | null, score: number, length: number, kills: number, ticks: number}} died
    * @param {number} tickRate ticks per second, to say how long the snake lived
    */
-  showDeath(died, tickRate) {
+  showDeath(died, tickRate, replayId = null, deathTick = 0) {
     this.deathCause.textContent = causeText(died.cause, died.killer);
     const seconds = tickRate > 0 ? died.ticks / tickRate : 0;
     this._set('death-score', died.score);
@@ -197,6 +197,15 @@ export class UI extends Emitter {
     this.length.textContent = String(died.length);
     this.setSaved(false);
     this.death.hidden = false;
+    const link = this.doc.getElementById('death-replay');
+    if (replayId) {
+      // The last few seconds before the crash; a link anyone can open.
+      const from = Math.max(0, deathTick - Math.round(5 * tickRate));
+      link.href = `/replay?id=${encodeURIComponent(replayId)}&tick=${from}`;
+      link.hidden = false;
+    } else {
+      link.hidden = true;
+    }
     if (this.lost.hidden) this.playAgain.focus();
   }
 
