@@ -180,3 +180,28 @@ def test_a_request_whose_headers_trickle_in_is_cut_off(spawn_server, tmp_path): 
     assert closed_after is not None and closed_after < 5, "the server kept a trickling client"
     with urllib.request.urlopen(server.url, timeout=5) as response:  # others are served
         assert response.status == 200
+
+
+@pytest.mark.parametrize("settings", [{"max_connections_per_address": 1, "trust_proxy": True}],
+                         indirect=True)
+async def test_behind_a_trusted_proxy_the_cap_counts_the_forwarded_address(server):
+    async with aiohttp.ClientSession() as http:
+        first = await http.ws_connect(server.make_url("/ws"),
+                                      headers={"X-Forwarded-For": "203.0.113.7"})
+        try:
+            # The same client again is over its cap; another client behind the proxy is not.
+            assert await handshake_status(server, **{"X-Forwarded-For": "203.0.113.7"}) == 429
+            assert await handshake_status(
+                server, **{"X-Forwarded-For": "198.51.100.1, 203.0.113.9"}) == 101
+        finally:
+            await first.close()
+
+
+@pytest.mark.parametrize("settings", [{"max_connections_per_address": 1}], indirect=True)
+async def test_without_trust_the_forwarded_header_changes_nothing(server):
+    async with aiohttp.ClientSession() as http:
+        first = await http.ws_connect(server.make_url("/ws"))
+        try:
+            assert await handshake_status(server, **{"X-Forwarded-For": "198.51.100.1"}) == 429
+        finally:
+            await first.close()
