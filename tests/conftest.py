@@ -1,18 +1,19 @@
-"""A real server on a real port (the pattern of tests/server/conftest.py: fixtures are per
-folder), and real WebSocket clients that speak the protocol."""
+"""A real server on a real port, and real WebSocket clients that speak the protocol: the
+fixtures of every test that plays against an in-process server (tests/server, tests/replay)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from replay_helpers import until
 
 from snakepit.client import Connection
 from snakepit.server import create_app
 from snakepit.server.app import HUB
 from snakepit.server.hub import Hub
 from snakepit.settings import Settings
+
+from .server.playing import until
 
 
 @pytest.fixture
