@@ -6,10 +6,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
+from aiohttp import web
+from yarl import URL
 
 from snakepit.client import Connection
 from snakepit.server import create_app
 from snakepit.server.app import HUB
+from snakepit.server.frontdoor import start_site
 from snakepit.server.hub import Hub
 from snakepit.settings import Settings
 
@@ -23,9 +26,38 @@ def settings(tmp_path) -> Settings:
     return Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0)
 
 
+class RunningServer:
+    """An app served on 127.0.0.1 the way ``snakepit serve`` serves it (front door and all)."""
+
+    def __init__(self, app: web.Application, runner: web.AppRunner, port: int) -> None:
+        self.app, self.runner = app, runner
+        self.host, self.port = "127.0.0.1", port
+
+    def make_url(self, path: str) -> URL:
+        return URL(f"http://{self.host}:{self.port}").join(URL(path))
+
+    async def close(self) -> None:
+        await self.runner.cleanup()
+
+
 @pytest.fixture
-async def server(aiohttp_server, settings):
-    return await aiohttp_server(create_app(settings))
+async def snakepit_server() -> AsyncIterator[Callable[[web.Application], Awaitable[RunningServer]]]:
+    """Start apps on free ports; they are stopped after the test."""
+    running: list[RunningServer] = []
+
+    async def start(app: web.Application, header_timeout: float = 5.0) -> RunningServer:
+        runner, site = await start_site(app, "127.0.0.1", 0, header_timeout=header_timeout)
+        running.append(RunningServer(app, runner, site.port))
+        return running[-1]
+
+    yield start
+    for server in reversed(running):
+        await server.close()
+
+
+@pytest.fixture
+async def server(snakepit_server, settings):
+    return await snakepit_server(create_app(settings))
 
 
 @pytest.fixture

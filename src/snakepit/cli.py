@@ -276,16 +276,11 @@ def _soak(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from aiohttp import web
-
     from .server import create_app
-    from .server.guards import GuardedSite
+    from .server.frontdoor import start_site
 
-    runner = web.AppRunner(create_app(settings), access_log=None)
-    await runner.setup()
-    site = GuardedSite(runner, settings.host, settings.port,
-                       header_timeout=settings.header_timeout)
-    await site.start()
+    runner, _ = await start_site(create_app(settings), settings.host, settings.port,
+                                 header_timeout=settings.header_timeout)
     for host, port in (a[:2] for a in runner.addresses):
         shown = f"[{host}]" if ":" in host else host
         print(f"Snakepit is running: open http://{shown}:{port}/ in a browser", flush=True)

@@ -161,13 +161,13 @@ async def test_the_api_refuses_anything_but_a_recording_id(server, raw_path, sta
             assert "sqlite" not in (await response.text()).lower()
 
 
-async def test_an_arena_that_closes_when_empty_ends_its_recording(aiohttp_server, tmp_path):
+async def test_an_arena_that_closes_when_empty_ends_its_recording(snakepit_server, tmp_path):
     from snakepit.server import create_app
     from snakepit.server.app import HUB
 
     settings = Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0,
                         arena_grace=0.2)
-    server = await aiohttp_server(create_app(settings))
+    server = await snakepit_server(create_app(settings))
     conn = await Connection.open(str(server.make_url("/ws")))
     await conn.hello("Ann")
     await conn.join()
@@ -185,13 +185,13 @@ async def test_an_arena_that_closes_when_empty_ends_its_recording(aiohttp_server
     assert read(hub.replays.path(recorder.id)).end is not None
 
 
-async def test_with_recording_off_nothing_is_recorded(aiohttp_server, tmp_path):
+async def test_with_recording_off_nothing_is_recorded(snakepit_server, tmp_path):
     from snakepit.server import create_app
     from snakepit.server.app import HUB
 
     settings = Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0,
                         record=False)
-    server = await aiohttp_server(create_app(settings))
+    server = await snakepit_server(create_app(settings))
     conn = await Connection.open(str(server.make_url("/ws")))
     await conn.hello("Ann")
     await conn.join()

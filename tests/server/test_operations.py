@@ -120,11 +120,11 @@ async def test_metrics_follow_people_leaving(server, hub, connect):
     assert figure(figures, "snakepit_players") == 0
 
 
-async def test_a_client_cut_for_being_slow_is_counted_as_dropped_slow(aiohttp_server, tmp_path):
+async def test_a_client_cut_for_being_slow_is_counted_as_dropped_slow(snakepit_server, tmp_path):
     # Small buffers so a client that never reads fills them within seconds.
     settings = Settings(data_dir=tmp_path / "data", tick_rate=100, seed=7, port=0, bots=0,
                         send_buffer_limit=16 * 1024, socket_send_buffer=4096)
-    server = await aiohttp_server(create_app(settings))
+    server = await snakepit_server(create_app(settings))
     hub = server.app[HUB]
     async with await Connection.open(str(server.make_url("/ws"))) as player:
         await player.hello("Reader")

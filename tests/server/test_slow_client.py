@@ -46,7 +46,7 @@ async def test_a_client_that_never_reads_is_dropped_while_others_get_every_frame
 async def test_a_client_too_slow_to_keep_up_gets_close_code_1013_after_its_backlog(
     server, hub, connect, monkeypatch
 ):
-    monkeypatch.setattr("snakepit.server.client.CLOSE_GRACE", 60.0)
+    monkeypatch.setattr("snakepit.server.websocket.CLOSE_GRACE", 60.0)
     player = await connect("Reader")
     arena = hub.arenas.get(player.welcome.arena)
     stalled = open_raw_client(server.host, server.port, *HELLO_AND_JOIN)

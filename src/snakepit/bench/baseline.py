@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
-import hashlib
 import itertools
 import json
 import time
@@ -22,9 +20,8 @@ from typing import cast
 
 from .. import eventloop
 from ..server.stats import TickStats
-from ..server.wsframe import text_frame
+from ..server.wsframe import accept_key, text_frame
 
-_GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC11B65"
 _GOLDEN = 0.6180339887498949
 
 
@@ -119,8 +116,7 @@ class Connection(asyncio.Protocol):
                                  + body)
             self.transport.close()
             return
-        accept = base64.b64encode(hashlib.sha1(headers["sec-websocket-key"].encode() + _GUID)
-                                  .digest()).decode()
+        accept = accept_key(headers["sec-websocket-key"])
         self.transport.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                               f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
                              .encode())

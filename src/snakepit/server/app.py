@@ -4,25 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
-import socket
 import time
 from importlib import resources
 from pathlib import Path
 
 import msgspec
-from aiohttp import WSCloseCode, WSMsgType, web
+from aiohttp import web
 from aiohttp.typedefs import Handler
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..replay import RecordingError, is_replay_id
 from ..settings import Settings
-from .classic import ClassicClient, ClassicInput
-from .client import Client
-from .guards import AddressCounter, client_address, origin_allowed
+from .connections import Connections, GameConnection
+from .frontdoor import UPGRADES
+from .guards import AddressCounter
 from .hub import Hub
 from .metrics import Metrics, census_of, database_answers
-from .session import Session
 
 log = logging.getLogger("snakepit.http")
 
@@ -30,9 +27,9 @@ HUB = web.AppKey("hub", Hub)
 METRICS = web.AppKey("metrics", Metrics)
 #: Seconds /healthz waits for the database before calling it broken.
 HEALTH_DB_TIMEOUT = 1.0
-#: Messages over this size are cut off by aiohttp itself (close 1009), unread.
-SOCKETS = web.AppKey("sockets", set[web.WebSocketResponse])
-ADDRESSES = web.AppKey("addresses", AddressCounter)
+CONNECTIONS = web.AppKey("connections", Connections)
+#: The open game connections (``Connections.open``).
+SOCKETS = web.AppKey("sockets", set[GameConnection])
 WEB_DIR = Path(str(resources.files("snakepit") / "web"))
 
 _CSP = ("default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:; "
@@ -44,9 +41,10 @@ def create_app(settings: Settings) -> web.Application:
     app = web.Application(middlewares=[_security_headers])
     metrics = app[METRICS] = Metrics()
     hub = app[HUB] = Hub(settings, metrics=metrics)
-    sockets: set[web.WebSocketResponse] = set()
-    app[SOCKETS] = sockets
-    app[ADDRESSES] = AddressCounter(settings.max_connections_per_address)
+    connections = app[CONNECTIONS] = Connections(
+        hub, AddressCounter(settings.max_connections_per_address))
+    app[UPGRADES] = connections.routes()
+    app[SOCKETS] = sockets = connections.open
     metrics.census = lambda: census_of(hub.arenas.runners.values(), len(sockets))
     app.on_startup.append(_start)
     app.on_startup.append(_start_metrics)
@@ -54,8 +52,8 @@ def create_app(settings: Settings) -> web.Application:
     app.on_cleanup.append(_stop)
     app.on_cleanup.append(_stop_metrics)
     app.router.add_get("/", _index)
-    app.router.add_get("/ws", _websocket)
-    app.router.add_get("/connect", _classic_websocket)
+    app.router.add_get("/ws", _upgrade_required)
+    app.router.add_get("/connect", _upgrade_required)
     app.router.add_get("/api/top-scores", _top_scores)
     app.router.add_get("/api/arenas", _arenas)
     app.router.add_get("/api/stats", _stats)
@@ -72,9 +70,11 @@ def create_app(settings: Settings) -> web.Application:
 
 async def _start(app: web.Application) -> None:
     await app[HUB].start()
+    app[CONNECTIONS].start()
 
 
 async def _stop(app: web.Application) -> None:
+    await app[CONNECTIONS].stop()
     await app[HUB].stop()
 
 
@@ -90,12 +90,7 @@ async def _say_goodbye(app: web.Application) -> None:
     """Finish every game (so it is recorded), then close every WebSocket with 1001 so
     clients know the server is going away."""
     await app[HUB].finish_games()
-    sockets = list(app[SOCKETS])
-    await asyncio.gather(
-        *(ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
-          for ws in sockets),
-        return_exceptions=True,
-    )
+    await app[CONNECTIONS].goodbye(1001, "server shutting down")
 
 
 @web.middleware
@@ -253,101 +248,8 @@ async def _stats_history(request: web.Request) -> web.Response:
                         headers={"Cache-Control": "no-store"})
 
 
-async def _websocket(request: web.Request, classic: bool = False) -> web.WebSocketResponse:
-    """Check who is knocking (Origin, connections per address: 403 and 429 come before the
-    upgrade), then run the connection's session until either side closes."""
-    hub = request.app[HUB]
-    settings = hub.settings
-    if not origin_allowed(request, settings.allowed_origins):
-        origin = request.headers.get("Origin", "")
-        log.info("refused origin=%r peer=%s", origin, request.remote)
-        hub.metrics.rejected("origin")
-        raise web.HTTPForbidden(text=f"pages of {origin} may not connect to this server\n")
-    address = client_address(request, settings.trust_proxy)
-    addresses = request.app[ADDRESSES]
-    if not addresses.acquire(address):
-        log.info("refused peer=%s reason=too-many-connections", address)
-        hub.metrics.rejected("too-many-connections")
-        raise web.HTTPTooManyRequests(
-            text=f"at most {addresses.limit} connections from one address\n")
-    try:
-        return await _play(request, hub, settings, address, classic)
-    finally:
-        addresses.release(address)
-
-
-async def _classic_websocket(request: web.Request) -> web.WebSocketResponse:
-    """``/connect``: the 2016 protocol (docs/classic.md), with the same checks and the same
-    sessions as ``/ws``; only the words on the wire differ (server/classic.py)."""
-    return await _websocket(request, classic=True)
-
-
-#: Closes aiohttp makes itself when a client breaks the WebSocket protocol, by reason.
-_PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
-
-
-def _close_later(ws: web.WebSocketResponse, code: int, text: str) -> None:
-    """Close ``ws`` soon (from code that must not await)."""
-    asyncio.get_running_loop().create_task(ws.close(code=code, message=text.encode()))
-
-
-async def _play(request: web.Request, hub: Hub, settings: Settings,
-                peer: str, classic: bool = False) -> web.WebSocketResponse:
-    # A message over the protocol's limit closes the connection with 1009 unread (aiohttp
-    # stops reading it there, so it costs at most that much memory). aiohttp refuses a
-    # message of exactly max_msg_size bytes, hence the + 1.
-    # Each connection's ping interval is jittered by up to 25 %, so that clients who arrived
-    # together (a burst of connections) are not all pinged in the same instant for ever.
-    ws = web.WebSocketResponse(compress=False, max_msg_size=settings.max_message_bytes + 1,
-                               heartbeat=settings.heartbeat * random.uniform(0.75, 1.25))
-    await ws.prepare(request)
-    transport = request.transport
-    if transport is not None and settings.socket_send_buffer is not None:
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, settings.socket_send_buffer)
-    client = (ClassicClient if classic else Client)(
-        hub.next_client_id(), transport, peer, settings.send_buffer_limit,
-        metrics=hub.metrics)
-    session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
-                      top_scores=lambda: hub.scoreboard.frame,
-                      max_message_bytes=settings.max_message_bytes,
-                      message_rate=settings.message_rate, message_burst=settings.message_burst,
-                      on_refuse=hub.metrics.rejected,
-                      resumes=None if classic else hub.resumes)  # classic: no tokens
-    on_text = ClassicInput(session).on_text if classic else session.on_text
-    session.kick = lambda code, text: _close_later(ws, code, text)
-    log.info("connect client=%d peer=%s", client.id, peer)
-    request.app[SOCKETS].add(ws)
-    hub.metrics.connected()
-    try:
-        async for message in ws:
-            if message.type is WSMsgType.TEXT:
-                on_text(message.data)
-            elif message.type is WSMsgType.BINARY:
-                session.on_binary()
-            elif message.type is WSMsgType.ERROR:  # aiohttp closes: 1009 too big, 1007 ...
-                code = getattr(ws.exception(), "code", None)
-                session.client.dropped = _PROTOCOL_CLOSES.get(code, "protocol-error")
-                hub.metrics.dropped(session.client.dropped)
-            client = session.client  # a resume may have brought an earlier session's
-            if session.close_with is not None:
-                code, reason, text = session.close_with
-                session.leave()  # no frame may follow the close frame
-                client.dropped = reason
-                hub.metrics.dropped(reason)
-                log.info("drop client=%d peer=%s reason=%s", client.id, peer, reason)
-                await ws.close(code=code, message=text.encode())
-                break
-    finally:
-        request.app[SOCKETS].discard(ws)
-        client = session.client
-        if client.dropped is None and ws.close_code in _PROTOCOL_CLOSES:
-            client.dropped = _PROTOCOL_CLOSES[ws.close_code]
-            hub.metrics.dropped(client.dropped)
-        # A close the client asked for (1000, 1001: leaving the page) ends the game now;
-        # a connection that dropped may be resumed for a while.
-        session.end(resumable=not hub.closing and ws.close_code not in (1000, 1001, 1009))
-        log.info("disconnect client=%d reason=%s close_code=%s", client.id,
-                 client.dropped or ("shutdown" if hub.closing else "client"), ws.close_code)
-    return ws
+async def _upgrade_required(request: web.Request) -> web.Response:
+    """``/ws`` and ``/connect`` without a WebSocket upgrade (the upgrades themselves are
+    served by the front door before aiohttp sees them: connections.py)."""
+    return web.Response(status=426, text="this address is for WebSocket connections\n",
+                        headers={"Upgrade": "websocket", "Sec-WebSocket-Version": "13"})

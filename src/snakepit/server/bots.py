@@ -51,7 +51,7 @@ class BotClient(Client):
     is_bot = True
 
     def __init__(self, name: str, level: str, seed: int) -> None:
-        super().__init__(next(_ids), None, "bot", 0)
+        super().__init__(next(_ids), None, "bot")
         self.name = name
         self.level = level
         self.phase = Phase.WATCHING

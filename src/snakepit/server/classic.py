@@ -15,6 +15,7 @@ docs/classic.md is the protocol as this module speaks it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -35,7 +36,7 @@ from ..protocol.messages import (
 )
 from .client import Client
 from .session import Session
-from .wsframe import text_frame
+from .wsframe import payloads, text_frame
 
 log = logging.getLogger("snakepit.classic")
 
@@ -73,13 +74,21 @@ class ClassicClient(Client):
         return super().send_frame(text_frame(words.encode_commands(commands)))
 
     def send_frame(self, frame: bytes) -> bool:
+        """Translate and write already framed messages (one, or several back to back)."""
         try:
-            message = _decoded(frame)
+            messages = _decoded(frame)
         except Exception:
             log.exception("classic decode failed client=%d", self.id)
             self.cut("classic-bug", code=1011, message="internal error")
             return False
-        return self.send(message)
+        for message in messages:
+            if not self.send(message):
+                return False
+        return True
+
+    def _fan_out_writer(self) -> Callable[[bytes], object]:
+        """The arena's frames are modern messages: a classic client translates them."""
+        return self.send_frame
 
     def translate(self, message: msgspec.Struct) -> list[Command]:
         """The classic commands for one modern server message (updating the view)."""
@@ -211,18 +220,16 @@ class ClassicInput:
         session.handle(message)
 
 
-#: The last framed message decoded, with its message: a tick's frame is one bytes object
+#: The last framed bytes decoded, with their messages: a tick's frame is one bytes object
 #: written to every client of the arena, so classic clients decode it once between them.
-_last: tuple[bytes, ServerMessage] | None = None
+_last: tuple[bytes, list[ServerMessage]] | None = None
 
 
-def _decoded(frame: bytes) -> ServerMessage:
-    """The message in a server text frame (built by :func:`text_frame`)."""
+def _decoded(frames: bytes) -> list[ServerMessage]:
+    """The messages in server text frames (built by :func:`text_frame`, back to back)."""
     global _last
-    if _last is not None and _last[0] is frame:
+    if _last is not None and _last[0] is frames:
         return _last[1]
-    size = frame[1] & 0x7F
-    start = 2 if size < 126 else 4 if size == 126 else 10
-    message = decode_server(frame[start:])
-    _last = (frame, message)
-    return message
+    messages = [decode_server(payload) for payload in payloads(frames)]
+    _last = (frames, messages)
+    return messages

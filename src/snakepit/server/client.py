@@ -1,14 +1,16 @@
 """One connected client as the game loop sees it: a phase, a snake, and a socket to write to.
 
-Writing never awaits. Every message goes straight into the transport's buffer; a client
-whose unsent bytes pass the limit is cut off at once (close code 1013), so a reader that
-stalls can never delay a tick or anyone else's frames.
+Writing never awaits and checks nothing per frame: ``write`` is the socket's own write
+while the connection is open, and a function that drops the bytes once it is closing,
+closed, cut or suspended. A client whose unsent bytes pass the bound is told by its
+transport (``WebSocket.on_backlog``) and cut off at once (close code 1013), so a reader
+that stalls can never delay a tick or anyone else's frames.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -16,27 +18,31 @@ import msgspec
 from ..protocol import encode
 from ..protocol.messages import Died, Saved, Spawned
 from .lifecycle import Phase, advance
-from .wsframe import close_frame, text_frame
+from .wsframe import text_frame
 
 if TYPE_CHECKING:
     from .metrics import Metrics
+    from .websocket import WebSocket
 
 log = logging.getLogger("snakepit.client")
 
-#: Seconds a cut connection gets to take its close frame before the socket is aborted.
-CLOSE_GRACE = 2.0
 #: What a suspended client is told when it comes back: the news of its own game.
 _KEPT = (Spawned, Died, Saved)
 
 
+def _ignore(frame: bytes) -> None:
+    pass
+
+
 class Client:
-    """A connection's game-side state. ``send`` and ``send_frame`` are safe to call any time."""
+    """A connection's game-side state. ``write``, ``send`` and ``send_frame`` are safe to
+    call any time, from anywhere, and never raise."""
 
     #: Server bots are clients too (:class:`snakepit.server.bots.BotClient`).
     is_bot = False
 
-    def __init__(self, client_id: int, transport: asyncio.Transport | None, peer: str,
-                 send_buffer_limit: int, metrics: Metrics | None = None) -> None:
+    def __init__(self, client_id: int, socket: WebSocket | None, peer: str,
+                 metrics: Metrics | None = None) -> None:
         self.id = client_id
         self.peer = peer
         self.phase = Phase.GREETING
@@ -48,8 +54,12 @@ class Client:
         self.warned_tick = -1
         #: Why the connection was cut by the server, once it was.
         self.dropped: str | None = None
-        self._transport = transport
-        self._limit = send_buffer_limit
+        #: The connection this client is written to (None: a bot, or suspended).
+        self.socket = socket
+        #: Writes framed bytes to the connection (or drops them when there is none).
+        self._out = socket.write if socket is not None else _ignore
+        #: What the arena's fan-out calls with each tick's frame bytes.
+        self.write = self._fan_out_writer()
         #: Told of every drop (``cut``), by reason.
         self._metrics = metrics
         #: The connection dropped and the session waits to be resumed (see resume.py).
@@ -57,22 +67,30 @@ class Client:
         #: Messages about its own game that came while suspended.
         self.missed: list[msgspec.Struct] = []
 
-    @property
-    def transport(self) -> asyncio.Transport | None:
-        return self._transport
+    def _fan_out_writer(self) -> Callable[[bytes], object]:
+        """What ``write`` is while connected: the socket's write itself, for a plain client."""
+        return self._out
 
     def suspend(self) -> None:
         """The connection is gone but the session may be resumed: send nothing for now."""
-        self._transport = None
+        self.socket = None
+        self.write = self._out = _ignore
         self.suspended = True
 
-    def rebind(self, transport: asyncio.Transport | None) -> list[msgspec.Struct]:
+    def rebind(self, socket: WebSocket | None) -> list[msgspec.Struct]:
         """Carry on over a new connection; return the messages kept meanwhile."""
-        self._transport = transport
+        self.socket = socket
+        self._out = socket.write if socket is not None else _ignore
+        self.write = self._fan_out_writer()
         self.suspended = False
         self.dropped = None
         missed, self.missed = self.missed, []
         return missed
+
+    def socket_closing(self, socket: WebSocket) -> None:
+        """``socket`` is closing: if it is still this client's, write nothing more to it."""
+        if self.socket is socket:
+            self.write = self._out = _ignore
 
     def advance(self, event: str) -> None:
         """Move along the life-cycle table (raises IllegalMove for a move it lacks)."""
@@ -88,35 +106,22 @@ class Client:
         return self.send_frame(text_frame(encode(message)))
 
     def send_frame(self, frame: bytes) -> bool:
-        """Write an already framed message; False if the client is (now) gone. A client
-        whose connection is closing, or suspended (waiting to be resumed), stays: what its
-        connection's handler decides when the connection ends is what happens to it."""
-        transport = self._transport
+        """Write already framed bytes; False if the client was cut off."""
         if self.dropped is not None:
             return False
-        if transport is None:
-            return self.suspended
-        if transport.is_closing():
-            return True
-        if transport.get_write_buffer_size() > self._limit:
-            self.cut("slow", code=1013, message="too slow: not reading what the server sends")
-            return False
-        transport.write(frame)
+        self._out(frame)
         return True
 
     def cut(self, reason: str, code: int = 1008, message: str = "") -> None:
-        """Drop the connection now: queue a close frame (``code``) behind what is waiting,
-        stop sending anything else, and abort the socket if it has not closed within
-        ``CLOSE_GRACE`` seconds (a client that reads nothing never gets the frame)."""
+        """Drop the connection now: stop sending anything, queue a close frame (``code``)
+        behind what is waiting, and abort the socket if the peer has not answered it
+        within ``websocket.CLOSE_GRACE`` seconds (a client that reads nothing never will)."""
         if self.dropped is not None:
             return
         self.dropped = reason
         log.info("drop client=%d peer=%s reason=%s", self.id, self.peer, reason)
         if self._metrics is not None:
             self._metrics.dropped(reason)
-        transport = self._transport
-        if transport is None or transport.is_closing():
-            return
-        transport.write(close_frame(code, message))
-        transport.close()
-        asyncio.get_running_loop().call_later(CLOSE_GRACE, transport.abort)
+        self.write = self._out = _ignore
+        if self.socket is not None:
+            self.socket.close(code, message)

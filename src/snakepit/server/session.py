@@ -195,11 +195,11 @@ class Session:
         old = self.resumes.claim(token)
         if old is None:
             return False
-        if old.client.transport is not None:  # its connection is still open: replace it
+        if old.client.socket is not None:  # its connection is still open: replace it
             old.kick(REPLACED, "replaced by a newer connection")
         old.handed_over = True
         client, runner = old.client, old.runner
-        missed = client.rebind(self.client.transport)
+        missed = client.rebind(self.client.socket)
         self.client, self.token, self.runner = client, token, None
         self.resumes.adopt(token, self)
         log.info("resume client=%d name=%r arena=%s", client.id, client.name,

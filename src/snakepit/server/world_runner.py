@@ -9,7 +9,9 @@ all; after ``idle_grace`` seconds of that, the loop ends (an empty arena closes)
 
 A tick is synchronous from start to end: gather the intents received since the last tick,
 step the engine, encode the frame once, tell the affected players (spawned / died), write
-the same frame bytes to every client. Nothing in it awaits a client.
+the same frame bytes to every client with one call each (news for everyone, such as new
+top lists, rides in the same bytes). Nothing in it awaits or checks a client: a connection
+that closes or falls behind is dealt with by its own events (connections.py).
 """
 
 from __future__ import annotations
@@ -269,12 +271,11 @@ class WorldRunner:
         self._watchers_sent = watchers
         message = wire.frame(report, self.world, self._wall_clock_ms(), changed, self.bot_snakes)
         frame = text_frame(encode(message))
-        gone = [c for c in self.clients.values() if not c.send_frame(frame)]
-        for extra in self._outbox:
-            gone += [c for c in self.clients.values() if not c.send_frame(extra)]
-        self._outbox.clear()
-        for client in gone:
-            self.detach(client)
+        if self._outbox:  # one write per client: the news rides with the frame
+            frame = b"".join((frame, *self._outbox))
+            self._outbox.clear()
+        for client in self.clients.values():
+            client.write(frame)
         if self.bots is not None:
             self.bots.after_tick(message)
         work = time.perf_counter() - started
@@ -309,9 +310,8 @@ class WorldRunner:
 
     def broadcast(self, frame: bytes) -> None:
         """Write an already framed message to every attached client."""
-        for client in list(self.clients.values()):
-            if not client.send_frame(frame):
-                self.detach(client)
+        for client in self.clients.values():
+            client.write(frame)
 
 
 def _acknowledge(client: Client | None, score: int) -> Callable[[], None] | None:

@@ -1,0 +1,258 @@
+"""The game's WebSocket connections: the upgrade, each connection's life, the heartbeat.
+
+:class:`Connections` serves upgrades to ``/ws`` (the protocol of docs/protocol.md) and
+``/connect`` (the 2016 protocol, docs/classic.md) from the front door (frontdoor.py):
+
+- Before the upgrade: a malformed handshake gets 400 (426 for a WebSocket version other
+  than 13), a stopping server 503, a page of another site 403, an address over its
+  connection cap 429 (guards.py). Compression is never negotiated.
+- After it, each connection is a :class:`GameConnection`: a bare :class:`WebSocket`, the
+  game's :class:`Client` and its :class:`Session`. Messages go to the session as they are
+  parsed; when the session asks for the connection to be closed (floods, strikes) it is.
+- **Heartbeat.** One sweep every ``heartbeat / 8`` seconds looks at every connection: one
+  silent for its interval (``heartbeat``, jittered by up to 25 % per connection so that
+  clients who came together are not pinged together for ever) is pinged; one that stays
+  silent for half an interval more has vanished, and its socket is aborted (its session
+  may then be resumed). No connection has a timer of its own.
+- At the end of a connection its session ends, or is kept for a resume when the
+  connection dropped (no close frame: 1006) while the server is not stopping.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import logging
+import random
+import socket as sockets
+import time
+from functools import partial
+from typing import TYPE_CHECKING
+
+from .classic import ClassicClient, ClassicInput
+from .client import Client
+from .frontdoor import RequestHead, Upgrade
+from .guards import AddressCounter, client_address, origin_allowed
+from .session import Session
+from .websocket import ABNORMAL, CLOSE_GRACE, WebSocket
+from .wsframe import accept_key
+
+if TYPE_CHECKING:
+    from .hub import Hub
+
+log = logging.getLogger("snakepit.http")
+
+#: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
+PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
+_REASONS = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required",
+            429: "Too Many Requests", 503: "Service Unavailable"}
+
+
+def handshake_problem(head: RequestHead) -> tuple[int, str, str] | None:
+    """Why ``head`` is not a WebSocket handshake this server takes: (status, text, extra
+    header lines), or None if it is one."""
+    if head.version != "HTTP/1.1":
+        return 400, "a WebSocket handshake is an HTTP/1.1 request\n", ""
+    if "upgrade" not in {t.strip().lower() for t in head.header("connection").split(",")}:
+        return 400, "a WebSocket handshake says Connection: Upgrade\n", ""
+    if head.header("sec-websocket-version") != "13":
+        return 426, "this server speaks WebSocket version 13\n", "Sec-WebSocket-Version: 13\r\n"
+    try:
+        key = base64.b64decode(head.header("sec-websocket-key"), validate=True)
+    except (binascii.Error, ValueError):
+        key = b""
+    if len(key) != 16:
+        return 400, "Sec-WebSocket-Key must be 16 bytes in base64\n", ""
+    return None
+
+
+def refuse(transport: asyncio.Transport, status: int, text: str, extra: str = "") -> None:
+    """Answer a handshake with an HTTP error and close the connection."""
+    body = text.encode()
+    transport.write(
+        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
+        f"Connection: close\r\n{extra}\r\n".encode() + body)
+    transport.close()
+
+
+class Connections:
+    """Every open game connection of this process."""
+
+    def __init__(self, hub: Hub, addresses: AddressCounter) -> None:
+        self.hub = hub
+        self.settings = hub.settings
+        self.addresses = addresses
+        self.open: set[GameConnection] = set()
+        self._sweeper: asyncio.Task[None] | None = None
+
+    def routes(self) -> dict[str, Upgrade]:
+        """The paths the front door hands to this object, and what serves each."""
+        return {"/ws": partial(self.accept, classic=False),
+                "/connect": partial(self.accept, classic=True)}
+
+    def accept(self, head: RequestHead, transport: asyncio.Transport, pending: bytes,
+               classic: bool = False) -> None:
+        """Check an upgrade request and answer it: an HTTP error, or 101 and a game."""
+        settings, metrics = self.settings, self.hub.metrics
+        peername = transport.get_extra_info("peername")
+        peer = str(peername[0]) if peername else "?"
+        problem = handshake_problem(head)
+        if problem is not None:
+            return refuse(transport, *problem)
+        if self.hub.closing:
+            return refuse(transport, 503, "the server is going down\n")
+        origin = head.headers.get("origin")
+        if not origin_allowed(origin, head.header("host"), settings.allowed_origins):
+            log.info("refused origin=%r peer=%s", origin, peer)
+            metrics.rejected("origin")
+            return refuse(transport, 403, f"pages of {origin} may not connect to this server\n")
+        address = client_address(peer, head.header("x-forwarded-for"), settings.trust_proxy)
+        if not self.addresses.acquire(address):
+            log.info("refused peer=%s reason=too-many-connections", address)
+            metrics.rejected("too-many-connections")
+            return refuse(transport, 429,
+                          f"at most {self.addresses.limit} connections from one address\n")
+        transport.write(
+            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Accept: %s\r\n\r\n" % accept_key(head.header("sec-websocket-key"))
+            .encode())
+        if settings.socket_send_buffer is not None:
+            sock = transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_SNDBUF, settings.socket_send_buffer)
+        socket = WebSocket(transport, address, max_message=settings.max_message_bytes,
+                           send_buffer_limit=settings.send_buffer_limit,
+                           interval=settings.heartbeat * random.uniform(0.75, 1.25))
+        connection = GameConnection(self, socket, address, classic)
+        self.open.add(connection)
+        socket.start(connection, pending)
+
+    def closed(self, connection: GameConnection) -> None:
+        self.open.discard(connection)
+        self.addresses.release(connection.address)
+
+    # -- heartbeat and goodbye ----------------------------------------------------------------
+
+    def start(self) -> None:
+        self._sweeper = asyncio.get_running_loop().create_task(self._heartbeat(),
+                                                               name="heartbeat")
+
+    async def stop(self) -> None:
+        if self._sweeper is not None:
+            self._sweeper.cancel()
+            await asyncio.gather(self._sweeper, return_exceptions=True)
+            self._sweeper = None
+
+    async def _heartbeat(self) -> None:
+        every = max(0.05, self.settings.heartbeat / 8)
+        while True:
+            await asyncio.sleep(every)
+            self.sweep(time.monotonic())
+
+    def sweep(self, now: float) -> None:
+        """Ping the connections silent for their interval; abort the ones that stayed
+        silent half an interval after their ping."""
+        for connection in list(self.open):
+            socket = connection.socket
+            if socket.closing:
+                continue
+            if socket.pinged:
+                if now - socket.pinged >= socket.interval / 2:
+                    log.info("vanished client=%d peer=%s silent=%.1fs",
+                             connection.session.client.id, connection.address,
+                             now - socket.heard)
+                    socket.transport.abort()
+            elif now - socket.heard >= socket.interval:
+                socket.ping()
+
+    async def goodbye(self, code: int = 1001, text: str = "server shutting down") -> None:
+        """Close every connection with ``code`` and wait (a little) until they are gone."""
+        for connection in list(self.open):
+            connection.socket.close(code, text)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + CLOSE_GRACE + 0.5
+        while self.open and loop.time() < deadline:
+            await asyncio.sleep(0.02)
+
+
+class GameConnection:
+    """One player's (or spectator's, or robot's) connection: socket, client and session."""
+
+    __slots__ = ("_read", "address", "connections", "session", "socket")
+
+    def __init__(self, connections: Connections, socket: WebSocket, address: str,
+                 classic: bool) -> None:
+        hub, settings = connections.hub, connections.settings
+        self.connections = connections
+        self.socket = socket
+        self.address = address
+        client = (ClassicClient if classic else Client)(
+            hub.next_client_id(), socket, address, metrics=hub.metrics)
+        session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
+                          top_scores=lambda: hub.scoreboard.frame,
+                          max_message_bytes=settings.max_message_bytes,
+                          message_rate=settings.message_rate,
+                          message_burst=settings.message_burst,
+                          on_refuse=hub.metrics.rejected,
+                          resumes=None if classic else hub.resumes)  # classic: no tokens
+        session.kick = socket.close
+        self.session = session
+        self._read = ClassicInput(session).on_text if classic else session.on_text
+        log.info("connect client=%d peer=%s", client.id, address)
+        hub.metrics.connected()
+
+    def on_text(self, text: str) -> None:
+        self._read(text)
+        if self.session.close_with is not None:
+            self._drop()
+
+    def on_binary(self) -> None:
+        self.session.on_binary()
+        if self.session.close_with is not None:
+            self._drop()
+
+    def _drop(self) -> None:
+        """The session asked for the connection to be closed (a flood, too many strikes)."""
+        session = self.session
+        assert session.close_with is not None
+        code, reason, text = session.close_with
+        session.leave()  # no frame may follow the close frame
+        client = session.client
+        if client.dropped is None:
+            client.dropped = reason
+            self.connections.hub.metrics.dropped(reason)
+            log.info("drop client=%d peer=%s reason=%s", client.id, self.address, reason)
+        self.socket.close(code, text)
+
+    def on_protocol_error(self, code: int) -> None:
+        client = self.session.client
+        if client.dropped is None:
+            client.dropped = PROTOCOL_CLOSES.get(code, "protocol-error")
+            self.connections.hub.metrics.dropped(client.dropped)
+            log.info("drop client=%d peer=%s reason=%s", client.id, self.address,
+                     client.dropped)
+
+    def on_closing(self) -> None:
+        self.session.client.socket_closing(self.socket)
+
+    def on_backlog(self) -> None:
+        """The peer reads too slowly: cut it off, and out of its arena now (its snake
+        leaves at the next tick), not when its socket finally closes."""
+        session = self.session
+        client = session.client
+        if client.socket is self.socket and not session.handed_over:
+            client.cut("slow", code=1013, message="too slow: not reading what the server sends")
+            session.leave()
+
+    def on_closed(self, code: int) -> None:
+        hub = self.connections.hub
+        self.connections.closed(self)
+        session = self.session
+        client = session.client
+        # A close either side asked for ends the game now; a connection that dropped (no
+        # close frame) may be resumed for a while.
+        session.end(resumable=not hub.closing and code == ABNORMAL)
+        log.info("disconnect client=%d reason=%s close_code=%s", client.id,
+                 client.dropped or ("shutdown" if hub.closing else "client"), code)
