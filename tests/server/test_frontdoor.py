@@ -91,3 +91,8 @@ async def test_pages_are_still_served_by_aiohttp_on_kept_alive_connections(serve
 async def test_an_upgrade_to_another_path_is_not_the_games(server):
     answer = await exchange(server, upgrade("/elsewhere"))
     assert answer.startswith(b"HTTP/1.1 404 ")
+
+
+async def test_after_a_refused_upgrade_nothing_more_on_that_connection_is_read(server):
+    answer = await exchange(server, upgrade(version="8") + upgrade())
+    assert answer.count(b"HTTP/1.1 ") == 1 and answer.startswith(b"HTTP/1.1 426 ")

@@ -69,19 +69,24 @@ class WsClient(asyncio.Protocol):
                 break
             if opcode == 0x1:
                 self._on_text(buffer[at + head:at + head + length])
+            elif opcode == 0x9:  # a ping: answer it, as browsers do, or be closed as gone
+                self._send(0x8A, buffer[at + head:at + head + length])
             elif opcode == 0x8:
                 self.close()
             at += head + length
         self._buffer = buffer[at:]
 
     def send_text(self, payload: bytes) -> None:
+        self._send(0x81, payload)
+
+    def _send(self, first: int, payload: bytes) -> None:
         if self.transport is None or self.transport.is_closing():
             return
         size = len(payload)
         if size < 126:
-            header = bytes((0x81, 0x80 | size))
+            header = bytes((first, 0x80 | size))
         else:
-            header = struct.pack("!BBH", 0x81, 0x80 | 126, size)
+            header = struct.pack("!BBH", first, 0x80 | 126, size)
         self.transport.write(header + _MASK + payload)
 
     def close(self) -> None:

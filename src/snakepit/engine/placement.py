@@ -82,26 +82,23 @@ def _best_heading(
     free: Callable[[Cell], bool],
     need_ahead: int,
 ) -> Direction | None:
-    """The heading with the longest free run ahead (ties: fixed order), body fitting behind."""
+    """The heading with the longest free run ahead (ties: fixed order), body fitting behind.
+
+    (Spawning calls this for every candidate cell, so the cells are walked with plain
+    arithmetic rather than through :meth:`Direction.ahead`.)"""
     best: Direction | None = None
     best_run = need_ahead - 1
+    hx, hy = head
     for heading in DIRECTIONS:
-        behind = heading.opposite
-        body_fits = all(
-            _inside(behind.ahead(head, i), width, height) and free(behind.ahead(head, i))
-            for i in range(1, length)
-        )
-        if not body_fits:
-            continue
-        run = 0
-        cell = heading.ahead(head)
-        while run < 8 and _inside(cell, width, height) and free(cell):
-            run += 1
-            cell = heading.ahead(cell)
-        if run > best_run:
-            best, best_run = heading, run
+        dx, dy = heading.delta
+        for i in range(1, length):  # the body, behind the head
+            x, y = hx - dx * i, hy - dy * i
+            if not (0 <= x < width and 0 <= y < height and free((x, y))):
+                break
+        else:
+            run, x, y = 0, hx + dx, hy + dy
+            while run < 8 and 0 <= x < width and 0 <= y < height and free((x, y)):
+                run, x, y = run + 1, x + dx, y + dy
+            if run > best_run:
+                best, best_run = heading, run
     return best
-
-
-def _inside(cell: Cell, width: int, height: int) -> bool:
-    return 0 <= cell[0] < width and 0 <= cell[1] < height

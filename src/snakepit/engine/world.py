@@ -36,7 +36,7 @@ from collections.abc import Container, Iterable
 
 from .collisions import eliminate
 from .config import WorldConfig
-from .geometry import Cell, chebyshev
+from .geometry import Cell
 from .model import Cause, Death, Join, Leave, Move, Snake, Spawn, TickReport, Turn
 from .placement import find_cell, place_snake
 
@@ -95,15 +95,17 @@ class World:
                 if turn is not snake.direction and turn is not snake.direction.opposite:
                     snake.direction = turn
                     break
-            old_heads[sid] = snake.head
-            new_heads[sid] = snake.direction.ahead(snake.head)
-            old_lengths[sid] = snake.length
+            body = snake.body
+            old_heads[sid] = hx, hy = body[0]
+            dx, dy = snake.direction.delta
+            new_heads[sid] = (hx + dx, hy + dy)
+            old_lengths[sid] = len(body)
             if snake.grow > 0:
                 snake.grow -= 1
                 kept_tail.add(sid)
             else:
-                del self.occupancy[snake.body.pop()]
-            lengths[sid] = snake.length + 1
+                del self.occupancy[body.pop()]
+            lengths[sid] = len(body) + 1
 
         verdicts = eliminate(  # stage 4
             width=self.config.width,
@@ -273,7 +275,13 @@ class World:
         return cell not in self.occupancy and cell not in self.digits and cell not in self.stones
 
     def _far_from_heads(self, cell: Cell, distance: int) -> bool:
-        return all(chebyshev(cell, s.head) >= distance for s in self.snakes.values())
+        """At least ``distance`` king moves (:func:`chebyshev`) from every live head."""
+        x, y = cell
+        for snake in self.snakes.values():
+            hx, hy = snake.body[0]
+            if -distance < x - hx < distance and -distance < y - hy < distance:
+                return False
+        return True
 
     def _stone_spot(self, cell: Cell) -> bool:
         return self._free(cell) and self._far_from_heads(cell, self.config.stone_head_distance)

@@ -88,6 +88,8 @@ class FrontDoor(asyncio.Protocol):
         self._timer: asyncio.TimerHandle | None = None
         self._head = b""
         self._waiting = True  # for the end of a request head
+        #: The first request was an upgrade, served (or refused) by its route.
+        self._served = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self._transport = transport  # type: ignore[assignment]
@@ -95,8 +97,9 @@ class FrontDoor(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         if self._inner is None:
-            self._first(data)
-            return
+            if not self._served:
+                self._first(data)
+            return  # an upgrade was refused: the connection is closing, read no more
         if not self._waiting:  # the first bytes of the next request on this connection
             self._waiting, self._head = True, b""
             self._arm()
@@ -121,6 +124,7 @@ class FrontDoor(asyncio.Protocol):
             if head is not None and head.method == "GET" and head.path in self._upgrades \
                     and "websocket" in head.header("upgrade").lower():
                 rest, self._head = self._head[end + 4:], b""
+                self._served = True
                 self._upgrades[head.path](head, transport, rest)
                 return
         buffered, self._head = self._head, b""

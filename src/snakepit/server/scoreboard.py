@@ -36,7 +36,10 @@ RETRY_INTERVAL = 5.0
 #: Most games kept in memory while the store fails; older ones are given up (and logged).
 MAX_UNSAVED = 10_000
 #: Seconds the writer waits after the first game of a batch, to gather the ones that follow.
-_GATHER = 0.1
+#: Each transaction costs a sync to disk and a pass over the summaries whatever its size, so
+#: a busy server (hundreds of games a second) writes a few batches a second, not dozens; a
+#: player's ``saved`` comes at most this much later.
+_GATHER = 0.4
 #: Least seconds between two broadcasts of the lists.
 _PUBLISH_INTERVAL = 1.0
 #: Stands for "no new game: try the kept ones again".

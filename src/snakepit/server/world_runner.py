@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
 from ..protocol import frames as wire
-from ..protocol.messages import Error, Saved, Spawned
+from ..protocol.messages import Died, Error, Saved, Spawned
 from .bots import ArenaBots
 from .client import Client
 from .lifecycle import Phase
@@ -96,6 +96,9 @@ class WorldRunner:
         self._joining: dict[int, Client] = {}
         #: Frames to send to every client right after the next tick's frame.
         self._outbox: list[bytes] = []
+        #: This tick's messages for one client each (spawned, died), framed, by client id:
+        #: written with the tick's frame, in one write.
+        self._news: dict[int, bytes] = {}
         #: Turns each client sent since the last tick.
         self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
@@ -246,12 +249,13 @@ class WorldRunner:
             if client.is_bot:
                 self.bot_snakes.add(spawn.snake_id)
             self._players[spawn.snake_id] = client
-            client.send(Spawned(snake=spawn.snake_id))
+            self._tell(client, Spawned(snake=spawn.snake_id))
         for ref in report.rejected:
             client = self._joining.pop(ref, None)
             if client is not None:
                 client.advance("refused")
-                client.send(Error(code="no-room", message="No room for a new snake right now."))
+                self._tell(client, Error(code="no-room",
+                                         message="No room for a new snake right now."))
         for death in report.deaths:
             log.info("death snake=%d name=%r cause=%s killer=%r score=%d length=%d bot=%d",
                      death.snake_id, death.name, death.cause.value, death.killer_name,
@@ -264,18 +268,25 @@ class WorldRunner:
             if client is not None:
                 client.advance("died")
                 client.snake_id = None
-                client.send(wire.died(death))
+                self._tell(client, wire.died(death))
 
         watchers = self.watchers
         changed = watchers if watchers != self._watchers_sent else None
         self._watchers_sent = watchers
         message = wire.frame(report, self.world, self._wall_clock_ms(), changed, self.bot_snakes)
         frame = text_frame(encode(message))
-        if self._outbox:  # one write per client: the news rides with the frame
+        if self._outbox:  # one write per client: news for everyone rides with the frame
             frame = b"".join((frame, *self._outbox))
             self._outbox.clear()
-        for client in self.clients.values():
-            client.write(frame)
+        news = self._news
+        if news:  # and so does news for one client, just before it
+            for client in self.clients.values():
+                told = news.get(client.id)
+                client.write(frame if told is None else told + frame)
+            news.clear()
+        else:
+            for client in self.clients.values():
+                client.write(frame)
         if self.bots is not None:
             self.bots.after_tick(message)
         work = time.perf_counter() - started
@@ -283,6 +294,16 @@ class WorldRunner:
         if self._metrics is not None:
             self._metrics.tick(work, self.lateness, len(frame), len(self.clients),
                                self.lateness > self.period / 4)
+
+    def _tell(self, client: Client, message: Spawned | Error | Died) -> None:
+        """A message for one client from this tick, sent just before the tick's frame and
+        in the same write (a bot, or a suspended client, is told at once as usual)."""
+        if client.is_bot or client.suspended or client.id not in self.clients:
+            client.send(message)
+            return
+        framed = text_frame(encode(message))
+        told = self._news.get(client.id)
+        self._news[client.id] = framed if told is None else told + framed
 
     def _resync(self) -> None:
         """After a failed tick, whose frame may never have gone out: a snapshot for all."""
