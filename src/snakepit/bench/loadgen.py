@@ -186,8 +186,14 @@ async def generate(host: str, port: int, players: int, spectators: int, arenas: 
     await asyncio.sleep(seconds)
     tally.measuring = False
     ended = time.monotonic()
-    for client in clients:
+    for client in clients:  # goodbye, and wait (a little) for the server's answers
         client.close()
+    for _ in range(100):
+        if all(client.closed for client in clients):
+            break
+        await asyncio.sleep(0.05)
+    for client in clients:
+        client.abort()
     return {
         "clients": len(clients),
         "players": players,

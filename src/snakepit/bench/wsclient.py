@@ -27,6 +27,7 @@ class WsClient(asyncio.Protocol):
         self._on_text, self._on_open, self._on_close = on_text, on_open, on_close
         self._buffer = b""
         self._upgraded = False
+        self._closing = False
         self.transport: asyncio.Transport | None = None
         self.bytes_in = 0
         self.closed = False
@@ -71,8 +72,12 @@ class WsClient(asyncio.Protocol):
                 self._on_text(buffer[at + head:at + head + length])
             elif opcode == 0x9:  # a ping: answer it, as browsers do, or be closed as gone
                 self._send(0x8A, buffer[at + head:at + head + length])
-            elif opcode == 0x8:
-                self.close()
+            elif opcode == 0x8:  # the server's close, or its answer to ours: hang up
+                if not self._closing:
+                    self._closing = True
+                    self._send(0x88, buffer[at + head:at + head + min(length, 2)])
+                if self.transport is not None:
+                    self.transport.close()
             at += head + length
         self._buffer = buffer[at:]
 
@@ -90,8 +95,19 @@ class WsClient(asyncio.Protocol):
         self.transport.write(header + _MASK + payload)
 
     def close(self) -> None:
-        if self.transport is not None:
+        """Say goodbye as a browser does: a close frame (1000: the game ends now, it is not
+        kept for a resume); the connection ends when the server answers it (or ``abort``)."""
+        if self.transport is None or self.transport.is_closing():
+            return
+        if not self._upgraded or self._closing:
             self.transport.close()
+            return
+        self._closing = True
+        self._send(0x88, (1000).to_bytes(2, "big"))
+
+    def abort(self) -> None:
+        if self.transport is not None:
+            self.transport.abort()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True

@@ -64,8 +64,9 @@ class Client:
         self._metrics = metrics
         #: The connection dropped and the session waits to be resumed (see resume.py).
         self.suspended = False
-        #: Messages about its own game that came while suspended.
-        self.missed: list[msgspec.Struct] = []
+        #: Messages about its own game that came while suspended (a list only once there
+        #: are any: thousands of clients, each object fewer for the garbage collector).
+        self.missed: list[msgspec.Struct] | tuple[()] = ()
 
     def _fan_out_writer(self) -> Callable[[bytes], object]:
         """What ``write`` is while connected: the socket's write itself, for a plain client."""
@@ -84,7 +85,7 @@ class Client:
         self.write = self._fan_out_writer()
         self.suspended = False
         self.dropped = None
-        missed, self.missed = self.missed, []
+        missed, self.missed = list(self.missed), ()
         return missed
 
     def socket_closing(self, socket: WebSocket) -> None:
@@ -101,7 +102,7 @@ class Client:
         the messages about its own game (spawned, died, saved) are kept for its return."""
         if self.suspended:
             if isinstance(message, _KEPT):
-                self.missed.append(message)
+                self.missed = [*self.missed, message]
             return True
         return self.send_frame(text_frame(encode(message)))
 

@@ -86,6 +86,9 @@ class Connections:
         self.addresses = addresses
         self.open: set[GameConnection] = set()
         self._sweeper: asyncio.Task[None] | None = None
+        # Shared by every session (one object each, not one per connection).
+        self.top_scores = lambda: hub.scoreboard.frame
+        self.rejected = hub.metrics.rejected
 
     def routes(self) -> dict[str, Upgrade]:
         """The paths the front door hands to this object, and what serves each."""
@@ -180,7 +183,7 @@ class Connections:
 class GameConnection:
     """One player's (or spectator's, or robot's) connection: socket, client and session."""
 
-    __slots__ = ("_read", "address", "connections", "session", "socket")
+    __slots__ = ("address", "connections", "input", "session", "socket")
 
     def __init__(self, connections: Connections, socket: WebSocket, address: str,
                  classic: bool) -> None:
@@ -191,20 +194,24 @@ class GameConnection:
         client = (ClassicClient if classic else Client)(
             hub.next_client_id(), socket, address, metrics=hub.metrics)
         session = Session(client, hub.arenas, max_strikes=settings.max_strikes,
-                          top_scores=lambda: hub.scoreboard.frame,
+                          top_scores=connections.top_scores,
                           max_message_bytes=settings.max_message_bytes,
                           message_rate=settings.message_rate,
                           message_burst=settings.message_burst,
-                          on_refuse=hub.metrics.rejected,
+                          on_refuse=connections.rejected,
                           resumes=None if classic else hub.resumes)  # classic: no tokens
-        session.kick = socket.close
+        session.socket = socket
         self.session = session
-        self._read = ClassicInput(session).on_text if classic else session.on_text
+        #: The 2016 protocol's reader, for a classic connection.
+        self.input = ClassicInput(session) if classic else None
         log.info("connect client=%d peer=%s", client.id, address)
         hub.metrics.connected()
 
     def on_text(self, text: str) -> None:
-        self._read(text)
+        if self.input is None:
+            self.session.on_text(text)
+        else:
+            self.input.on_text(text)
         if self.session.close_with is not None:
             self._drop()
 

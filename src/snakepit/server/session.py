@@ -12,10 +12,16 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from ..engine import Direction
-from ..protocol import PROTOCOL_VERSION, InvalidName, ProtocolError, decode_client
-from ..protocol import normalise_name
+from ..protocol import (
+    PROTOCOL_VERSION,
+    InvalidName,
+    ProtocolError,
+    decode_client,
+    normalise_name,
+)
 from ..protocol.messages import (
     ClientMessage,
     Error,
@@ -38,6 +44,10 @@ from .world_runner import WorldRunner
 log = logging.getLogger("snakepit.session")
 
 
+class Closable(Protocol):
+    def close(self, code: int, reason: str = "") -> None: ...
+
+
 class Session:
     """Turns one client's messages into intents for its world."""
 
@@ -54,8 +64,9 @@ class Session:
         self.token: str | None = None
         #: Set once another connection took this session over: this one must not touch it.
         self.handed_over = False
-        #: Closes this session's connection (code, text); set by the connection's handler.
-        self.kick: Callable[[int, str], None] = lambda code, text: None
+        #: This session's connection (anything with ``close(code, text)``), set by the
+        #: connection's handler: how another connection that takes the session over closes it.
+        self.socket: Closable | None = None
         self.max_message_bytes = max_message_bytes
         self.arenas = arenas
         #: The arena this client is in (watching or playing), once it said hello.
@@ -195,8 +206,8 @@ class Session:
         old = self.resumes.claim(token)
         if old is None:
             return False
-        if old.client.socket is not None:  # its connection is still open: replace it
-            old.kick(REPLACED, "replaced by a newer connection")
+        if old.client.socket is not None and old.socket is not None:  # still open: replace it
+            old.socket.close(REPLACED, "replaced by a newer connection")
         old.handed_over = True
         client, runner = old.client, old.runner
         missed = client.rebind(self.client.socket)

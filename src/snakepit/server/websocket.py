@@ -117,7 +117,7 @@ class WebSocket(asyncio.Protocol):
         #: Writes bytes to the peer (the transport's own ``write`` until closing).
         self.write = transport.write
         self._buffer = b""
-        self._parts: list[bytes] = []
+        self._parts: list[bytes] | None = None  # the fragments of a message, while it lasts
         self._part_op = 0
         self._part_size = 0
         self._abort: asyncio.TimerHandle | None = None
@@ -217,13 +217,13 @@ class WebSocket(asyncio.Protocol):
                 return self._message(opcode, payload)
             self._part_op, self._parts, self._part_size = opcode, [payload], len(payload)
         elif opcode == OP_CONTINUATION:
-            if not self._part_op:
+            if not self._part_op or self._parts is None:
                 return self._fail(1002, "a continuation frame with no message to continue")
             self._parts.append(payload)
             self._part_size += len(payload)
             if fin:
                 opcode, whole = self._part_op, b"".join(self._parts)
-                self._part_op, self._parts, self._part_size = 0, [], 0
+                self._part_op, self._parts, self._part_size = 0, None, 0
                 self._message(opcode, whole)
         elif opcode == OP_CLOSE:
             self._peer_closed(payload)
