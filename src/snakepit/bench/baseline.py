@@ -20,7 +20,7 @@ from typing import cast
 
 from .. import eventloop
 from ..server.stats import TickStats
-from ..server.wsframe import accept_key, text_frame
+from ..server.wsframe import accept_key, close_frame, text_frame
 
 _GOLDEN = 0.6180339887498949
 
@@ -97,7 +97,10 @@ class Connection(asyncio.Protocol):
         self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
-        if self.upgraded or self.transport is None:
+        if self.transport is None:
+            return
+        if self.upgraded:
+            self._frames(data)
             return
         self.buffer += data
         end = self.buffer.find(b"\r\n\r\n")
@@ -122,6 +125,31 @@ class Connection(asyncio.Protocol):
                              .encode())
         self.upgraded = True
         self.baseline.add(self.transport)
+
+    def _frames(self, data: bytes) -> None:
+        """Drop what clients send, but answer a close frame as any server must (the load
+        generator says goodbye with one and waits for the answer)."""
+        buffer = self.buffer + data
+        at = 0
+        while len(buffer) - at >= 2:
+            size, head = buffer[at + 1] & 0x7F, 2
+            if size == 126:
+                if len(buffer) - at < 4:
+                    break
+                size, head = int.from_bytes(buffer[at + 2:at + 4], "big"), 4
+            elif size == 127:
+                if len(buffer) - at < 10:
+                    break
+                size, head = int.from_bytes(buffer[at + 2:at + 10], "big"), 10
+            end = at + head + (4 if buffer[at + 1] & 0x80 else 0) + size
+            if end > len(buffer):
+                break
+            if buffer[at] & 0x0F == 0x8 and self.transport is not None:
+                self.transport.write(close_frame(1000))
+                self.transport.close()
+                return
+            at = end
+        self.buffer = buffer[at:]
 
 
 async def serve(host: str, port: int, tick_rate: float, frame_bytes: int) -> None:
