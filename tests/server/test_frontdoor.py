@@ -96,3 +96,37 @@ async def test_an_upgrade_to_another_path_is_not_the_games(server):
 async def test_after_a_refused_upgrade_nothing_more_on_that_connection_is_read(server):
     answer = await exchange(server, upgrade(version="8") + upgrade())
     assert answer.count(b"HTTP/1.1 ") == 1 and answer.startswith(b"HTTP/1.1 426 ")
+
+
+async def test_an_upgrade_on_a_kept_alive_connection_is_the_games_too(server):
+    """A reverse proxy may send a WebSocket upgrade on a connection that served pages:
+    aiohttp lets go of it and the game takes it, hello and all."""
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    try:
+        for _ in range(2):
+            writer.write(b"GET /api/arenas HTTP/1.1\r\nHost: x\r\n\r\n")
+            head = await reader.readuntil(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 200 ")
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            await reader.readexactly(length)
+        writer.write(upgrade())
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 2)
+        assert head.startswith(b"HTTP/1.1 101 ")
+        assert f"Sec-WebSocket-Accept: {accept_key(KEY)}".encode() in head
+        writer.write(masked(b'{"type":"hello","protocol":1,"name":"Proxied"}'))
+        first = await asyncio.wait_for(reader.readexactly(2), 2)
+        assert first[0] == 0x81  # a text frame: the welcome
+    finally:
+        writer.close()
+
+
+async def test_requests_with_a_body_leave_the_connection_to_aiohttp(server):
+    answer = await exchange(server, b"POST /api/arenas HTTP/1.1\r\nHost: x\r\nContent-Length: 4"
+                                    b"\r\n\r\nGET " + upgrade())
+    assert answer.startswith(b"HTTP/1.1 405 ")
+    assert b"101 Switching" not in answer
+
+
+def masked(payload: bytes) -> bytes:
+    """A client's text frame (mask of zeros: the payload as it is)."""
+    return bytes((0x81, 0x80 | len(payload))) + b"\0\0\0\0" + payload

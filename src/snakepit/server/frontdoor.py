@@ -1,18 +1,19 @@
-"""The front door of every TCP connection: the head of its first request decides who serves it.
+"""The front door of every TCP connection: each GET request's head decides who serves it.
 
 - A WebSocket upgrade (``GET`` with ``Upgrade: websocket``) to one of the game's paths is
   answered here, and the connection becomes a bare :class:`~.websocket.WebSocket`: no
-  aiohttp request, task or queue stays behind for the hours a player may stay.
+  aiohttp request, task or queue stays behind for the hours a player may stay. This holds
+  for an upgrade on a kept-alive connection too (a reverse proxy may reuse one): aiohttp,
+  which served the earlier requests, lets go of the connection first.
 - Everything else (the page, its files, the JSON API, the metrics) is handed to aiohttp's
-  own protocol, with the bytes read so far, and served by the aiohttp application.
+  own protocol, request by request, and served by the aiohttp application.
 - **Header deadline.** A client that trickles a request's head in a byte at a time could
   otherwise hold a socket open for ever (and many such clients, all of them): a connection
   whose request head is not complete within ``header_timeout`` seconds of the connection
   (or, on a kept-alive connection, of the next request's first byte) is closed.
 
-Browsers always open a new connection for a WebSocket, so deciding on the first request
-is enough; an upgrade sent later on a kept-alive HTTP connection reaches aiohttp, whose
-route for the path answers 426.
+Only GET requests without a body are looked at: after any other request the connection is
+aiohttp's to the end (an upgrade is always a GET).
 """
 
 from __future__ import annotations
@@ -74,9 +75,52 @@ def parse_head(raw: bytes) -> RequestHead | None:
 Upgrade = Callable[[RequestHead, asyncio.Transport, bytes], None]
 
 
+class LentTransport:
+    """The connection's transport as lent to aiohttp: everything passes through until the
+    connection is taken back for a WebSocket; from then on what aiohttp does to it (close
+    it, write its goodbyes) is ignored, so it can let go of the connection cleanly."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self.taken_back = False
+
+    def __getattr__(self, name: str) -> object:  # get_extra_info, buffer sizes, ...
+        return getattr(self._transport, name)
+
+    def write(self, data: bytes) -> None:
+        if not self.taken_back:
+            self._transport.write(data)
+
+    def writelines(self, data: list[bytes]) -> None:
+        if not self.taken_back:
+            self._transport.writelines(data)
+
+    def close(self) -> None:
+        if not self.taken_back:
+            self._transport.close()
+
+    def abort(self) -> None:
+        if not self.taken_back:
+            self._transport.abort()
+
+    def is_closing(self) -> bool:
+        return self.taken_back or self._transport.is_closing()
+
+    def pause_reading(self) -> None:
+        if not self.taken_back:
+            self._transport.pause_reading()
+
+    def resume_reading(self) -> None:
+        if not self.taken_back:
+            self._transport.resume_reading()
+
+
 class FrontDoor(asyncio.Protocol):
-    """One connection until its first request's head is read; then aiohttp's protocol (with
-    a header deadline for every further request) or a game WebSocket."""
+    """Reads the head of every GET request on its connection before anyone else does: an
+    upgrade to a game path is handed to its route (taking the connection back from aiohttp
+    if aiohttp served earlier requests on it: a proxy may reuse a kept-alive connection for
+    a WebSocket); any other request goes to aiohttp's protocol. Once a request with a body
+    (or not a GET) comes, the rest of the connection is aiohttp's alone."""
 
     def __init__(self, make_http: Callable[[], asyncio.Protocol],
                  upgrades: dict[str, Upgrade], timeout: float) -> None:
@@ -84,11 +128,13 @@ class FrontDoor(asyncio.Protocol):
         self._upgrades = upgrades
         self._timeout = timeout
         self._inner: asyncio.Protocol | None = None
+        self._lent: LentTransport | None = None
         self._transport: asyncio.Transport | None = None
         self._timer: asyncio.TimerHandle | None = None
         self._head = b""
-        self._waiting = True  # for the end of a request head
-        #: The first request was an upgrade, served (or refused) by its route.
+        #: At a request boundary: the next bytes are a request's head, read here first.
+        self._reading_heads = True
+        #: The connection was given to an upgrade route (served, or refused and closing).
         self._served = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -96,44 +142,71 @@ class FrontDoor(asyncio.Protocol):
         self._arm()
 
     def data_received(self, data: bytes) -> None:
-        if self._inner is None:
-            if not self._served:
-                self._first(data)
+        if self._served:
             return  # an upgrade was refused: the connection is closing, read no more
-        if not self._waiting:  # the first bytes of the next request on this connection
-            self._waiting, self._head = True, b""
-            self._arm()
-        if self._waiting:
-            self._head = (self._head + data)[-HEAD_LIMIT:]
-            if _END in self._head:
-                self._waiting = False
-                self._disarm()
+        if not self._reading_heads:
+            assert self._inner is not None
+            self._inner.data_received(data)
+            return
+        if not self._head and self._inner is not None:
+            self._arm()  # the first byte of a later request: its head has a deadline too
+        self._head += data
+        while self._head and self._reading_heads and not self._served:
+            if not self._next_head():
+                return
+
+    def _next_head(self) -> bool:
+        """Deal with the request whose head begins ``self._head``; False while its head is
+        still incomplete."""
+        if self._head[:4] != b"GET "[:len(self._head)]:  # not a GET: never an upgrade
+            self._to_http(self._head, reading_heads=False)
+            return True
+        end = self._head.find(_END)
+        if end < 0:
+            if len(self._head) > HEAD_LIMIT:  # aiohttp will refuse it
+                self._to_http(self._head, reading_heads=False)
+                return True
+            return False
+        self._disarm()
+        head = parse_head(self._head[:end])
+        if head is not None and head.path in self._upgrades \
+                and "websocket" in head.header("upgrade").lower():
+            rest, self._head = self._head[end + 4:], b""
+            self._take_back()
+            self._served = True
+            assert self._transport is not None
+            self._upgrades[head.path](head, self._transport, rest)
+            return True
+        has_body = head is None or "transfer-encoding" in head.headers or \
+            head.header("content-length", "0") != "0"
+        if has_body:
+            self._to_http(self._head, reading_heads=False)
+        else:  # served by aiohttp; what follows it is the next request's head
+            request, self._head = self._head[:end + 4], self._head[end + 4:]
+            self._to_http(request, reading_heads=True)
+            if self._head:
+                self._arm()
+        return True
+
+    def _to_http(self, data: bytes, *, reading_heads: bool) -> None:
+        if self._inner is None:
+            assert self._transport is not None
+            self._lent = LentTransport(self._transport)
+            self._inner = self._make_http()
+            self._inner.connection_made(self._lent)  # type: ignore[arg-type]
+        if not reading_heads:
+            self._disarm()
+            self._head = b""
+        self._reading_heads = reading_heads
         self._inner.data_received(data)
 
-    def _first(self, data: bytes) -> None:
-        """Read the first request's head; then serve the upgrade or hand over to aiohttp."""
-        transport = self._transport
-        assert transport is not None
-        self._head += data
-        end = self._head.find(_END)
-        if end < 0 and len(self._head) <= HEAD_LIMIT:
+    def _take_back(self) -> None:
+        """aiohttp served earlier requests on this connection: it lets go of it now."""
+        if self._inner is None or self._lent is None:
             return
-        self._disarm()
-        if end >= 0:
-            head = parse_head(self._head[:end])
-            if head is not None and head.method == "GET" and head.path in self._upgrades \
-                    and "websocket" in head.header("upgrade").lower():
-                rest, self._head = self._head[end + 4:], b""
-                self._served = True
-                self._upgrades[head.path](head, transport, rest)
-                return
-        buffered, self._head = self._head, b""
-        self._waiting = end < 0
-        if self._waiting:
-            self._arm()
-        self._inner = self._make_http()
-        self._inner.connection_made(transport)
-        self._inner.data_received(buffered)
+        self._lent.taken_back = True
+        inner, self._inner = self._inner, None
+        inner.connection_lost(None)
 
     def eof_received(self) -> bool | None:
         return self._inner.eof_received() if self._inner is not None else None
@@ -162,7 +235,7 @@ class FrontDoor(asyncio.Protocol):
 
     def _expire(self) -> None:
         self._timer = None
-        if self._waiting and self._transport is not None:
+        if self._reading_heads and not self._served and self._transport is not None:
             peer = self._transport.get_extra_info("peername")
             log.info("drop peer=%s reason=slow-headers timeout=%gs", peer and peer[0],
                      self._timeout)

@@ -264,7 +264,7 @@ class WorldRunner:
             if death.snake_id in self.bot_snakes:
                 self.bot_snakes.discard(death.snake_id)
             else:
-                self._on_game_over(death, _acknowledge(client, death.score))
+                self._on_game_over(death, self._acknowledge(client, death.score))
             if client is not None:
                 client.advance("died")
                 client.snake_id = None
@@ -295,15 +295,22 @@ class WorldRunner:
             self._metrics.tick(work, self.lateness, len(frame), len(self.clients),
                                self.lateness > self.period / 4)
 
-    def _tell(self, client: Client, message: Spawned | Error | Died) -> None:
-        """A message for one client from this tick, sent just before the tick's frame and
-        in the same write (a bot, or a suspended client, is told at once as usual)."""
-        if client.is_bot or client.suspended or client.id not in self.clients:
+    def _tell(self, client: Client, message: Spawned | Error | Died | Saved) -> None:
+        """A message for one client, sent just before the next frame and in the same write
+        (a bot, a suspended client, or one no longer here is told at once as usual)."""
+        if client.is_bot or client.suspended or client.id not in self.clients or self.closed:
             client.send(message)
             return
         framed = text_frame(encode(message))
         told = self._news.get(client.id)
         self._news[client.id] = framed if told is None else told + framed
+
+    def _acknowledge(self, client: Client | None, score: int) -> Callable[[], None] | None:
+        """What to do once a player's game is committed: tell the player (if still here),
+        with the arena's next frame (one write, not one more)."""
+        if client is None:
+            return None
+        return lambda: self._tell(client, Saved(score=score))
 
     def _resync(self) -> None:
         """After a failed tick, whose frame may never have gone out: a snapshot for all."""
@@ -333,10 +340,3 @@ class WorldRunner:
         """Write an already framed message to every attached client."""
         for client in self.clients.values():
             client.write(frame)
-
-
-def _acknowledge(client: Client | None, score: int) -> Callable[[], None] | None:
-    """What to do once a player's game is committed: tell the player, if still here."""
-    if client is None:
-        return None
-    return lambda: client.send(Saved(score=score))
