@@ -12,7 +12,8 @@ SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
 STEP_FIGURES = {
     "clients", "connected", "ticks_per_second_per_arena", "tick_overrun_share",
     "tick_work_p50_ms", "tick_work_p99_ms", "fanout_delay_p50_ms", "fanout_delay_p99_ms",
-    "bytes_per_client_per_tick", "server_cpu_percent", "server_rss_per_client_kb",
+    "bytes_per_client_per_tick", "server_cpu_percent", "generator_cpu_percent",
+    "server_rss_per_client_kb",
     "input_to_frame_p50_ms", "input_to_frame_p99_ms", "holds",
 }
 

@@ -152,15 +152,21 @@ async def _generate(target: Target, clients: int, options: BenchOptions) -> list
     async def read(proc: asyncio.subprocess.Process, first: bool) -> None:
         nonlocal cpu_start, cpu_end, rss
         assert proc.stdout is not None
+        mine = [0.0, 0.0]  # the generator's own CPU seconds, at the window's ends
         async for raw in proc.stdout:
             line = raw.decode().strip()
-            if line.startswith("measuring") and first:
-                cpu_start, window[0] = _proc_cpu_seconds(pid), time.monotonic()
+            if line.startswith("measuring"):
+                mine[0] = _proc_cpu_seconds(proc.pid)
+                if first:
+                    cpu_start, window[0] = _proc_cpu_seconds(pid), time.monotonic()
             elif line.startswith("{"):
+                mine[1] = _proc_cpu_seconds(proc.pid)
                 if first:
                     cpu_end, window[1] = _proc_cpu_seconds(pid), time.monotonic()
                     rss = _proc_rss_bytes(pid)
-                results.append(json.loads(line))
+                result = json.loads(line)
+                result["generator_cpu"] = (mine[1] - mine[0]) / options.seconds
+                results.append(result)
         await proc.wait()
 
     await asyncio.wait_for(
@@ -208,6 +214,9 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         "input_to_frame_p50_ms": latency.percentile(0.50),
         "input_to_frame_p99_ms": latency.percentile(0.99),
         "frames_per_client_per_second": frames / max(connected, 1) / options.seconds,
+        # The busiest load generator's share of its core: near 100 %, the generator (not the
+        # server) may be what delays frames.
+        "generator_cpu_percent": 100 * max(r["generator_cpu"] for r in results),
     }
     step["holds"] = bool(
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None
@@ -224,7 +233,8 @@ def _line(kind: str, step: dict[str, object]) -> str:
     return (f"{kind:>8} {step['clients']:>6} clients: {f('ticks_per_second_per_arena')} t/s/arena, "
             f"overrun {100 * float(step['tick_overrun_share']):.2f}%, work p99 "
             f"{f('tick_work_p99_ms', '.2f')} ms, delay p50/p99 {f('fanout_delay_p50_ms')}/"
-            f"{f('fanout_delay_p99_ms')} ms, cpu {f('server_cpu_percent', '.0f')}%, rss/client "
+            f"{f('fanout_delay_p99_ms')} ms, cpu {f('server_cpu_percent', '.0f')}% (generator "
+            f"{f('generator_cpu_percent', '.0f')}%), rss/client "
             f"{f('server_rss_per_client_kb')} KB, {f('bytes_per_client_per_tick', '.0f')} B/tick, "
             f"input->frame p50 {f('input_to_frame_p50_ms')} ms "
             f"{'HOLDS' if step['holds'] else 'fails'}")

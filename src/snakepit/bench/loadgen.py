@@ -85,7 +85,10 @@ class Player:
         if payload.startswith(b'{"type":"frame"'):
             self.tally.frame(payload)
             if self.snake is not None:
-                self._follow(_frames.decode(payload))
+                if self.head == (-1, -1) or b'"spawns"' in payload:
+                    self._follow(_frames.decode(payload))  # (re)learn the snake's heading
+                else:
+                    self._glance(payload)
             return
         try:
             message = decode_server(payload)
@@ -107,18 +110,32 @@ class Player:
         elif message.__struct_config__.tag == "error":
             self.tally.errors += 1
 
+    def _glance(self, payload: bytes) -> None:
+        """Find this snake's move in a frame without decoding the frame: the moves come
+        first, as ``[id,x,y,grew]``, so ``[id,`` inside them is this snake's entry."""
+        start = payload.find(b'"moves":[')
+        end = payload.find(b"]]", start) if start >= 0 else -1
+        at = payload.find(b"[%d," % self.snake, start + 9, end) if end >= 0 else -1
+        if at < 0:
+            return self._moved(None)
+        _, x, y = payload[at + 1:payload.find(b"]", at)].split(b",", 3)[:3]
+        self._moved((int(x), int(y)))
+
     def _follow(self, frame: Frame) -> None:
         for info in frame.spawns:
             if info.id == self.snake:
                 self.head, self.dir = (info.body[0][0], info.body[0][1]), info.dir
-        for sid, x, y, _ in frame.moves:
-            if sid == self.snake:
-                dx, dy = x - self.head[0], y - self.head[1]
-                self.dir = next((d for d, s in _STEP.items() if s == (dx, dy)), self.dir)
-                self.head = (x, y)
-                break
-        else:
+        self._moved(next(((x, y) for sid, x, y, _ in frame.moves if sid == self.snake), None))
+
+    def _moved(self, head: tuple[int, int] | None) -> None:
+        """This snake's new head (None: it did not move this tick): time the turn that
+        shows, and steer."""
+        if head is None:
             return
+        if self.head != (-1, -1):
+            step = (head[0] - self.head[0], head[1] - self.head[1])
+            self.dir = next((d for d, s in _STEP.items() if s == step), self.dir)
+        self.head = head
         if self.turn_sent is not None:
             waited = _now_ms() - self.turn_sent[1]
             if self.dir == self.turn_sent[0]:
