@@ -87,6 +87,13 @@ class Unbuildable(Robot):
     def __init__(self) -> None:
         raise RuntimeError("no")
 
+    def decide(self, view: View):
+        return None
+
+
+class Undecided(Robot):
+    """Forgot to write decide()."""
+
 
 def run_cli(argv: list[str]) -> int:
     """``snakepit simulate ARGV`` in this process; the exit status."""

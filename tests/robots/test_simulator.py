@@ -365,6 +365,7 @@ def test_timing_adds_decision_times(capsys) -> None:
     ("snakepit.robots.nothing_here:X", "No module named 'snakepit.robots.nothing_here'"),
     (ref("Nobody"), "has no Nobody"),
     (ref("Unbuildable"), "RuntimeError while creating it: no"),
+    (ref("Undecided"), "abstract method decide"),
     ("no-colon", "expected FILE.py:ClassName or module:ClassName"),
 ])
 def test_a_bad_robot_reference_exits_2_with_the_loaders_message(capsys, robot, message) -> None:

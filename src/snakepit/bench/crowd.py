@@ -22,8 +22,6 @@ from .. import eventloop
 from .loadgen import Player, Spectator, Tally
 from .wsclient import WsClient
 
-_MASK = b"\x00\x00\x00\x00"
-
 
 class Watched(WsClient):
     """A legitimate client's connection. It answers the server's pings (as a browser does),
@@ -31,14 +29,16 @@ class Watched(WsClient):
 
     def __init__(self, host: str, port: int, role: Player | Spectator,
                  on_close: Callable[[WsClient], None]) -> None:
-        super().__init__(host, port, self._text, role.opened, on_close)
+        super().__init__(host, port, self._text, self._opened, on_close)
         self.role = role
-        self.status = 0
-        self.close_code: int | None = None
         self.last_frame = time.monotonic()
         self.framed = False  # has had a frame
         self.longest_gap = 0.0
         self.stalled = False
+
+    def _opened(self, client: WsClient) -> None:
+        self.last_frame = time.monotonic()  # silence is counted from the upgrade on
+        self.role.opened(client)
 
     def _text(self, payload: bytes) -> None:
         if payload.startswith(b'{"type":"frame"'):
@@ -46,44 +46,6 @@ class Watched(WsClient):
             self.longest_gap = max(self.longest_gap, now - self.last_frame)
             self.last_frame, self.framed = now, True
         self.role.on_text(payload)
-
-    def data_received(self, data: bytes) -> None:
-        buffer = self._buffer + data if self._buffer else data
-        if not self.status:
-            end = buffer.find(b"\r\n\r\n")
-            if end < 0:
-                self._buffer = buffer
-                return
-            self.status = int(buffer.split(b" ", 2)[1]) if buffer.startswith(b"HTTP/") else -1
-            if self.status != 101:
-                self.close()
-                return
-            buffer = buffer[end + 4:]
-            self.last_frame = time.monotonic()
-            self._on_open(self)
-        at, size = 0, len(buffer)
-        while size - at >= 2:
-            opcode, length, head = buffer[at] & 0x0F, buffer[at + 1] & 0x7F, 2
-            if length == 126:
-                if size - at < 4:
-                    break
-                length, head = int.from_bytes(buffer[at + 2:at + 4], "big"), 4
-            elif length == 127:
-                if size - at < 10:
-                    break
-                length, head = int.from_bytes(buffer[at + 2:at + 10], "big"), 10
-            if size - at < head + length:
-                break
-            payload = buffer[at + head:at + head + length]
-            if opcode == 0x1:
-                self._on_text(payload)
-            elif opcode == 0x9 and self.transport is not None:  # ping: pong, same payload
-                self.transport.write(bytes((0x8A, 0x80 | len(payload))) + _MASK + payload)
-            elif opcode == 0x8:
-                self.close_code = int.from_bytes(payload[:2], "big") if length >= 2 else 1005
-                self.close()
-            at += head + length
-        self._buffer = buffer[at:]
 
 
 class Rejoining(Player):

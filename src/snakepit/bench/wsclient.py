@@ -31,6 +31,10 @@ class WsClient(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.bytes_in = 0
         self.closed = False
+        #: The HTTP status of the handshake's answer (0: none yet, -1: not HTTP at all).
+        self.status = 0
+        #: The close code of the server's close frame (1005: it had none), once one came.
+        self.close_code: int | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's is not a subclass
@@ -49,7 +53,10 @@ class WsClient(asyncio.Protocol):
             if end < 0:
                 self._buffer = buffer
                 return
-            if not buffer.startswith(b"HTTP/1.1 101"):
+            words = buffer[:end].split(b" ", 2)
+            self.status = int(words[1]) if buffer.startswith(b"HTTP/") and \
+                len(words) > 1 and words[1].isdigit() else -1
+            if self.status != 101:
                 self.close()
                 return
             self._upgraded = True
@@ -73,6 +80,9 @@ class WsClient(asyncio.Protocol):
             elif opcode == 0x9:  # a ping: answer it, as browsers do, or be closed as gone
                 self._send(0x8A, buffer[at + head:at + head + length])
             elif opcode == 0x8:  # the server's close, or its answer to ours: hang up
+                if self.close_code is None:
+                    self.close_code = (int.from_bytes(buffer[at + head:at + head + 2], "big")
+                                       if length >= 2 else 1005)
                 if not self._closing:
                     self._closing = True
                     self._send(0x88, buffer[at + head:at + head + min(length, 2)])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import random
 import sys
 from pathlib import Path
 
@@ -54,7 +55,6 @@ def make_robot(ref: str) -> Robot:
         robot = cls()
     except Exception as exc:
         raise RobotNotFound(f"{ref}: {type(exc).__name__} while creating it: {exc}") from exc
-    if not hasattr(robot, "rng"):
-        import random
-        robot.rng = random.Random()  # type: ignore[attr-defined]
+    if not hasattr(robot, "rng"):  # a class with decide() that is not a Robot subclass
+        robot.rng = random.Random()
     return robot

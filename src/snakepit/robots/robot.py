@@ -16,12 +16,13 @@ class runs unchanged in the simulator (``snakepit simulate``), on a server over 
 from __future__ import annotations
 
 import random
+from abc import ABC, abstractmethod
 
 from .view import Dir, View
 
 
-class Robot:
-    """Subclass this and implement :meth:`decide`."""
+class Robot(ABC):
+    """Subclass this and implement :meth:`decide` (a subclass without it cannot be made)."""
 
     #: The name the robot plays under when none is given on the command line.
     name: str = "robot"
@@ -30,9 +31,9 @@ class Robot:
         #: Use this for any randomness: the simulator seeds it, so games replay exactly.
         self.rng = random.Random()
 
+    @abstractmethod
     def decide(self, view: View) -> Dir | None:
         """The direction to take on the next tick, or None to keep going."""
-        raise NotImplementedError
 
     def reset(self) -> None:
         """Called when the robot's snake (re)enters the world: forget the last life."""

@@ -22,6 +22,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from aiohttp import web
 
@@ -138,7 +139,7 @@ class FrontDoor(asyncio.Protocol):
         self._served = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = cast(asyncio.Transport, transport)  # a stream's: uvloop's or asyncio's
         self._arm()
 
     def data_received(self, data: bytes) -> None:
@@ -193,7 +194,8 @@ class FrontDoor(asyncio.Protocol):
             assert self._transport is not None
             self._lent = LentTransport(self._transport)
             self._inner = self._make_http()
-            self._inner.connection_made(self._lent)  # type: ignore[arg-type]
+            # Duck-typed: every attribute it does not define is the real transport's.
+            self._inner.connection_made(cast(asyncio.Transport, self._lent))
         if not reading_heads:
             self._disarm()
             self._head = b""
@@ -253,6 +255,7 @@ class SnakepitSite(web.TCPSite):
     def __init__(self, runner: web.AppRunner, host: str, port: int, *,
                  header_timeout: float) -> None:
         super().__init__(runner, host, port)
+        self._app = runner.app
         self._header_timeout = header_timeout
 
     @property
@@ -265,8 +268,7 @@ class SnakepitSite(web.TCPSite):
         await web.BaseSite.start(self)
         server = self._runner.server
         assert server is not None
-        app = self._runner.app  # type: ignore[attr-defined]
-        upgrades = app.get(UPGRADES, {}) if app is not None else {}
+        upgrades = self._app.get(UPGRADES, {})
         timeout = self._header_timeout
         loop = asyncio.get_running_loop()
         self._server = await loop.create_server(
