@@ -107,10 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
         "bench",
         help="measure how many clients one core holds, against a raw socket-writing baseline",
         description="Start a server pinned to one core and load generators on the other "
-        "core(s); ramp the number of clients (a share playing, the rest watching), first "
-        "against Snakepit, then against a bare server that only writes frames of the same "
-        "size; report each step's figures, the capacity of each, and their ratio. Writes a "
-        "JSON report and a PNG chart. Only ever targets 127.0.0.1.",
+        "core(s); ramp the number of clients (a share playing, the rest watching) against "
+        "Snakepit and, step by step in turn, against a bare server that only writes frames "
+        "of the same size; report each step's figures, the capacity of each, and their "
+        "ratio. Writes a JSON report and a PNG chart. Only ever targets 127.0.0.1.",
     )
     bench.add_argument("--steps", default="1000,2000,4000,6000,8000,10000,12000",
                        help="client counts of the ramp, comma separated (default %(default)s)")
@@ -122,6 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="share of clients that play; the rest watch (default %(default)s)")
     bench.add_argument("--tick-rate", type=float, default=10.0,
                        help="ticks per second (default %(default)s)")
+    bench.add_argument("--tries", type=int, default=2,
+                       help="times a step that did not hold is measured again, on each "
+                       "server, before it counts as failed (default %(default)s)")
     bench.add_argument("--generators", type=int, default=max(1, (os.cpu_count() or 2) - 1),
                        help="load generator processes (default: one per spare core, "
                        "%(default)s here)")
@@ -259,7 +262,8 @@ def _bench(args: argparse.Namespace) -> None:
         sys.exit(f"snakepit: --steps takes numbers separated by commas, not {args.steps!r}")
     options = BenchOptions(steps=steps, seconds=args.seconds, warmup=args.warmup,
                            play_share=args.play_share, tick_rate=args.tick_rate,
-                           generators=args.generators, out=args.out, chart=args.chart)
+                           tries=max(1, args.tries), generators=args.generators,
+                           out=args.out, chart=args.chart)
     eventloop.run(bench(options))
 
 

@@ -22,7 +22,7 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     out, chart = tmp_path / "report.json", tmp_path / "report.png"
     result = subprocess.run(
         [SNAKEPIT, "bench", "--steps", "24,48", "--seconds", "1.5", "--warmup", "1",
-         "--generators", "1", "--out", str(out), "--chart", str(chart)],
+         "--generators", "1", "--tries", "1", "--out", str(out), "--chart", str(chart)],
         capture_output=True, text=True, timeout=240,
     )
     assert result.returncode == 0, result.stderr[-2000:]
@@ -34,6 +34,9 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
             assert STEP_FIGURES <= step.keys()
             assert step["connected"] == step["clients"]
     assert {"snakepit_capacity", "raw_capacity", "ratio", "raw_frame_bytes"} <= report.keys()
+    # The raw baseline wrote frames of the size Snakepit sent in the same step.
+    for ours, raw in zip(report["snakepit"], report["raw"], strict=True):
+        assert abs(raw["bytes_per_client_per_tick"] - ours["bytes_per_client_per_tick"]) < 8
     # Players really played: their turns were timed from sending to the frame showing them.
     assert any(step["input_to_frame_p50_ms"] is not None for step in report["snakepit"])
     assert chart.read_bytes().startswith(b"\x89PNG")

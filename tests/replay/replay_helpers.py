@@ -23,6 +23,7 @@ from snakepit.engine import (
     WorldConfig,
 )
 from snakepit.replay import DiskWriter, ReplayLibrary
+from snakepit.replay.recording import FULL_EVERY
 
 #: A small, crowded world where stones come and go quickly: everything happens often.
 BUSY = WorldConfig(width=30, height=20, stone_interval=5, stone_ttl=60, corpse_ttl=40)
@@ -49,13 +50,14 @@ def busy_intents(world: World, rng: random.Random, refs: list[int]) -> list[Inte
 
 
 def record_busy_game(folder: Path, ticks: int, *, seed: int = 11, driver_seed: int = 5,
-                     keep: int = 0) -> tuple[Path, list[tuple[list[Intent], TickReport]]]:
+                     keep: int = 0, full_every: int = FULL_EVERY,
+                     ) -> tuple[Path, list[tuple[list[Intent], TickReport]]]:
     """Play ``ticks`` busy ticks in a recorded world the way the game loop does (step, then
     record); close the recording and wait for the disk. Returns the file and every tick's
     intents and report."""
     library = ReplayLibrary(folder, keep=keep, writer=DiskWriter())
     world = World(BUSY, seed=seed)
-    recorder = library.start("busy", world, tick_rate=10)
+    recorder = library.start("busy", world, tick_rate=10, full_every=full_every)
     rng = random.Random(driver_seed)
     refs = [0]
     played = []

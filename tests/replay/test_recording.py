@@ -10,7 +10,7 @@ from replay_helpers import BUSY, busy_intents, lines_of, record_busy_game
 
 from snakepit.engine import Join, World
 from snakepit.replay import Recorder, full_digest, read, tick_digest, verify
-from snakepit.replay.recording import PARTS, differing_parts
+from snakepit.replay.recording import FULL_EVERY, PARTS, differing_parts
 
 TICKS = 400
 
@@ -36,9 +36,10 @@ def test_a_busy_arena_recorded_for_hundreds_of_ticks_verifies_tick_for_tick(tmp_
 
 
 def test_a_recording_is_a_header_then_one_line_per_tick_then_an_end_marker(tmp_path: Path):
-    path, played = record_busy_game(tmp_path, 50)
+    ticks = 2 * FULL_EVERY + 5
+    path, played = record_busy_game(tmp_path, ticks)
     lines = lines_of(path)
-    assert len(lines) == 1 + 50 + 1
+    assert len(lines) == 1 + ticks + 1
 
     header = json.loads(lines[0])
     assert header["snakepit_replay"] == 1
@@ -46,7 +47,7 @@ def test_a_recording_is_a_header_then_one_line_per_tick_then_an_end_marker(tmp_p
     assert header["seed"] == 11
     assert header["config"]["width"] == BUSY.width and header["config"]["corpse_ttl"] == 40
     assert header["tick_rate"] == 10 and header["start_tick"] == 0
-    assert header["full_every"] == 10
+    assert header["full_every"] == FULL_EVERY
     assert header["start_full"] == full_digest(World(BUSY, seed=11))[0]
 
     for number, (line, (intents, report)) in enumerate(zip(lines[1:-1], played), start=1):
@@ -54,13 +55,13 @@ def test_a_recording_is_a_header_then_one_line_per_tick_then_an_end_marker(tmp_p
         assert tick == report.tick == number
         assert len(recorded) == len(intents)
         assert len(digest) == 16
-        if tick % 10 == 0:  # the full digest, and one per part of the state
+        if tick % FULL_EVERY == 0:  # the full digest, and one per part of the state
             assert len(full[0]) == 16 and len(full[1]) == 4 * len(PARTS)
         else:
             assert full == []
 
     end = json.loads(lines[-1])
-    assert end["ticks"] == 50
+    assert end["ticks"] == ticks
     assert len(end["full"]) == 16 and len(end["parts"]) == 4 * len(PARTS)
     people, bots = read(path).players()
     assert end["people"] == people and end["bots"] == bots

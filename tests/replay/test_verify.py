@@ -87,10 +87,12 @@ def test_a_flipped_byte_in_a_full_digest_is_reported_at_its_tick(recorded):
     assert "the full digest only (every part matches: is the line damaged?)" in str(verdict)
 
 
-def test_a_divergence_the_snakes_do_not_show_yet_is_found_at_the_next_full_digest(recorded):
+def test_a_divergence_the_snakes_do_not_show_yet_is_found_at_the_next_full_digest(
+        tmp_path: Path):
     """Corpse digits worth less than recorded: the counts and snakes stay the same until
-    someone eats one, but the full digest after the first death sees the digits."""
-    path, played = recorded
+    someone eats one, but the full digest after the first death sees the digits (here
+    every 10 ticks, sooner than anyone eats one in this game)."""
+    path, played = record_busy_game(tmp_path, TICKS, full_every=10)
     first_death = next(r.tick for _, r in played if r.deaths)
     lines = lines_of(path)
     header = json.loads(lines[0])

@@ -4,7 +4,9 @@ It accepts WebSocket handshakes at any path, groups clients by 16 (like Snakepit
 and in each group's own tick slot (spread over the period like arenas' ticks) writes one
 frame of a given size, stamped with the tick time like Snakepit's frames, to every client
 of the group. It reads and drops whatever clients send. ``GET /api/stats`` answers with
-the same figures as Snakepit's. This is what Snakepit's fan-out is measured against.
+the same figures as Snakepit's; ``GET /api/frame-bytes?set=N`` changes the frame size (the
+bench gives it Snakepit's of the same step). This is what Snakepit's fan-out is measured
+against.
 
     python -m snakepit.bench.baseline --port 8099 --frame-bytes 400
 """
@@ -110,10 +112,14 @@ class Connection(asyncio.Protocol):
         path = request.split(" ", 2)[1] if " " in request else "/"
         headers = {k.strip().lower(): v.strip() for k, _, v in
                    (line.partition(":") for line in request.split("\r\n")[1:])}
-        if path.startswith("/api/stats"):
-            query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
-            body = self.baseline.stats_body(float(query.get("since", 0)),
-                                            float(query.get("until", "inf")))
+        query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
+        if path.startswith("/api/stats") or path.startswith("/api/frame-bytes"):
+            if path.startswith("/api/stats"):
+                body = self.baseline.stats_body(float(query.get("since", 0)),
+                                                float(query.get("until", "inf")))
+            else:
+                self.baseline.frame_bytes = max(16, int(query.get("set", "400")))
+                body = json.dumps({"frame_bytes": self.baseline.frame_bytes}).encode()
             self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
                                  + body)

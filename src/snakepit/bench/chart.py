@@ -5,6 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 
+def _counted(steps: list[dict]) -> list[dict]:
+    """One measurement per client count: the one that held, else the last one."""
+    chosen: dict[int, dict] = {}
+    for step in steps:
+        kept = chosen.get(step["clients"])
+        if kept is None or not kept["holds"]:
+            chosen[step["clients"]] = step
+    return [chosen[n] for n in sorted(chosen)]
+
+
 def draw(report: dict, path: Path) -> None:
     import matplotlib
 
@@ -19,7 +29,7 @@ def draw(report: dict, path: Path) -> None:
     ]
     for ax, (key, label) in zip(axes, panels, strict=True):
         for kind, style in (("snakepit", "o-"), ("raw", "s--")):
-            steps = [s for s in report[kind] if s.get(key) is not None]
+            steps = [s for s in _counted(report[kind]) if s.get(key) is not None]
             ax.plot([s["clients"] for s in steps], [s[key] for s in steps], style, label=kind)
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)

@@ -1,21 +1,34 @@
 """``snakepit bench``: ramp clients against Snakepit and against the raw baseline, report.
 
-The server under test runs in its own process pinned to one core; load generators run in
+Both servers run in their own processes, pinned to the same core; load generators run in
 other processes pinned to the other cores. For each step of the ramp the generators connect
-N clients (a share of them playing, the rest watching), let them settle, then measure for a
-fixed window. A step *holds* when at most 1 % of ticks overran (started more than a quarter
-period late) and the fan-out delay p99 is at most 25 ms. The capacity is the largest N that
-holds; the same ramp against the raw baseline gives the raw limit, and their ratio is the
-figure that means the same on any machine.
+N clients to Snakepit (a share of them playing, the rest watching), let them settle, then
+measure for a fixed window; then the same N clients go to the raw baseline, which writes
+frames of the size Snakepit sent in that step. A step *holds* when at most 1 % of ticks
+overran (started more than a quarter period late) and the fan-out delay p99 is at most
+25 ms. The capacity is the largest N that holds; the raw baseline's gives the raw limit, and
+their ratio is the figure that means the same on any machine.
+
+The two ramps are interleaved step by step (Snakepit at N, raw at N, Snakepit at the next
+N...) rather than run one after the other: on a shared machine whose speed drifts by tens
+of per cent over minutes, each pair of steps is measured within the same half minute, so
+the drift does not end up in the ratio. (An idle server costs its core nothing: Snakepit's
+arenas sleep with nobody in them, the baseline has no clients to write to.) A step that
+does not hold is measured again, up to ``tries`` times in all, each server in turn, so that
+a minute in which the machine was busy elsewhere does not end a ramp: a step holds if one
+of its measurements held. Each ramp ends after two client counts in a row that did not hold.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import math
 import os
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,6 +53,8 @@ class BenchOptions:
     play_share: float = 0.25
     tick_rate: float = 10.0
     arena_size: int = 16
+    #: Measurements of a step, at most, until it holds (the machine may be busy for a while).
+    tries: int = 2
     generators: int = 1
     frame_bytes: int | None = None
     out: Path = Path("bench-report.json")
@@ -109,6 +124,14 @@ class Target:
         await asyncio.sleep(0.5)
         self.rss_idle = _proc_rss_bytes(self.proc.pid)
 
+    async def set_frame_bytes(self, size: int) -> None:
+        """Tell the raw baseline the size of the frames to write from now on."""
+        self.frame_bytes = size
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{self.port}/api/frame-bytes?set={size}"
+            async with http.get(url) as response:
+                response.raise_for_status()
+
     async def stats(self, since: float, until: float) -> dict[str, float]:
         async with aiohttp.ClientSession() as http:
             url = f"http://127.0.0.1:{self.port}/api/stats?since={since}&until={until}"
@@ -125,63 +148,112 @@ class Target:
                 await self.proc.wait()
 
 
-async def _generate(target: Target, clients: int, options: BenchOptions) -> list[dict]:
+def spectators_program() -> Path | None:
+    """The C watchers (``spectators.c``), compiled once into the temporary directory with
+    the machine's C compiler (``$CC``, else ``cc``); None where there is none, and the
+    Python load generator watches instead."""
+    source = Path(__file__).with_name("spectators.c")
+    code = source.read_bytes()
+    binary = Path(tempfile.gettempdir()) / (
+        f"snakepit-spectators-{hashlib.sha256(code).hexdigest()[:12]}-{os.getuid()}")
+    if binary.exists():
+        return binary
+    compiler = shutil.which(os.environ.get("CC", "cc"))
+    if compiler is None:
+        return None
+    partial = binary.with_suffix(f".{os.getpid()}")
+    done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"bench: spectators.c did not compile, watching from Python:\n{done.stderr}",
+              file=sys.stderr)
+        return None
+    partial.replace(binary)
+    return binary
+
+
+@dataclass
+class _Generator:
+    proc: asyncio.subprocess.Process
+    core: int
+    cpu: tuple[float, float] = (0.0, 0.0)
+
+
+async def _generate(target: Target, clients: int, options: BenchOptions
+                    ) -> tuple[list[dict], dict[str, float]]:
+    """Connect ``clients`` from the generators, measure the window all of them share, and
+    return each generator's results and the servers' and generators' figures."""
     _, cores = _cores()
     players = round(clients * options.play_share)
+    spectators = clients - players
     arenas = max(1, math.ceil(players / options.arena_size))
     count = max(1, min(options.generators, clients))
-    procs = []
+    program = spectators_program() if spectators else None
+    gens: list[_Generator] = []
     for i in range(count):
+        core = cores[i % len(cores)]
         mine_players = players // count + (i < players % count)
-        spectators = clients - players
         mine_spectators = spectators // count + (i < spectators % count)
-        procs.append(await asyncio.create_subprocess_exec(
-            sys.executable, "-m",
-            "snakepit.bench.loadgen", "--port", str(target.port), "--players",
-            str(mine_players), "--spectators", str(mine_spectators), "--arenas", str(arenas),
-            "--first", str(i * clients), "--warmup", str(options.warmup), "--seconds",
-            str(options.seconds), preexec_fn=_pin(cores[i % len(cores)]),
-            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL))
+        first = i * clients
+        if program is not None and mine_spectators:
+            gens.append(_Generator(await asyncio.create_subprocess_exec(
+                str(program), "127.0.0.1", str(target.port), str(mine_spectators),
+                str(arenas), str(first + mine_players), preexec_fn=_pin(core),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL), core))
+            mine_spectators = 0
+        if mine_players or mine_spectators:
+            gens.append(_Generator(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "snakepit.bench.loadgen", "--port", str(target.port),
+                "--players", str(mine_players), "--spectators", str(mine_spectators),
+                "--arenas", str(arenas), "--first", str(first), preexec_fn=_pin(core),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL), core))
     assert target.proc is not None
     pid = target.proc.pid
-    results: list[dict] = []
-    cpu_start = cpu_end = 0.0
-    window = [0.0, 0.0]
-    rss = 0
 
-    async def read(proc: asyncio.subprocess.Process, first: bool) -> None:
-        nonlocal cpu_start, cpu_end, rss
-        assert proc.stdout is not None
-        mine = [0.0, 0.0]  # the generator's own CPU seconds, at the window's ends
-        async for raw in proc.stdout:
-            line = raw.decode().strip()
-            if line.startswith("measuring"):
-                mine[0] = _proc_cpu_seconds(proc.pid)
-                if first:
-                    cpu_start, window[0] = _proc_cpu_seconds(pid), time.monotonic()
-            elif line.startswith("{"):
-                mine[1] = _proc_cpu_seconds(proc.pid)
-                if first:
-                    cpu_end, window[1] = _proc_cpu_seconds(pid), time.monotonic()
-                    rss = _proc_rss_bytes(pid)
-                result = json.loads(line)
-                result["generator_cpu"] = (mine[1] - mine[0]) / options.seconds
-                results.append(result)
-        await proc.wait()
+    async def line(gen: _Generator) -> str:
+        assert gen.proc.stdout is not None
+        return (await gen.proc.stdout.readline()).decode().strip()
 
-    await asyncio.wait_for(
-        asyncio.gather(*(read(p, i == 0) for i, p in enumerate(procs))),
-        options.warmup + options.seconds + 180)
-    for result in results:
-        result["server_cpu"] = (cpu_end - cpu_start) / max(window[1] - window[0], 1e-9)
-        result["server_rss"] = rss
-        result["window"] = window
-    return results
+    budget = options.warmup + options.seconds + 180
+    ready = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
+    if not all(r.startswith("ready") for r in ready):
+        raise RuntimeError(f"a load generator did not start: {ready!r}")
+    began = time.monotonic() + options.warmup
+    ended = began + options.seconds
+    for gen in gens:
+        assert gen.proc.stdin is not None
+        gen.proc.stdin.write(f"go {began} {ended}\n".encode())
+        await gen.proc.stdin.drain()
+    await asyncio.sleep(max(0.0, began - time.monotonic()))
+    server = [_proc_cpu_seconds(pid)]
+    for gen in gens:
+        gen.cpu = (_proc_cpu_seconds(gen.proc.pid), 0.0)
+    await asyncio.sleep(max(0.0, ended - time.monotonic()))
+    server.append(_proc_cpu_seconds(pid))
+    rss = _proc_rss_bytes(pid)
+    for gen in gens:
+        gen.cpu = (gen.cpu[0], _proc_cpu_seconds(gen.proc.pid))
+    outputs = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
+    for gen in gens:
+        await gen.proc.wait()
+    busiest: dict[int, float] = {}
+    for gen in gens:
+        busiest[gen.core] = busiest.get(gen.core, 0.0) + gen.cpu[1] - gen.cpu[0]
+    figures = {
+        "server_cpu": (server[1] - server[0]) / options.seconds,
+        "server_rss": float(rss),
+        # The busiest generators' core: near 100 %, the generators (not the server) may be
+        # what delays frames.
+        "generator_cpu": max(busiest.values()) / options.seconds,
+    }
+    return [json.loads(out) for out in outputs], figures
 
 
 async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[str, object]:
     """Connect ``clients``, measure one window, and return the step's figures."""
-    results = await _generate(target, clients, options)
+    results, figures = await _generate(target, clients, options)
     began = max(r["began"] for r in results)
     ended = min(r["ended"] for r in results)
     stats = await target.stats(began, ended)
@@ -208,15 +280,13 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         "fanout_delay_p50_ms": delay.percentile(0.50),
         "fanout_delay_p99_ms": delay_p99,
         "bytes_per_client_per_tick": (sum(r["bytes"] for r in results) / frames) if frames else None,
-        "server_cpu_percent": 100 * results[0]["server_cpu"],
-        "server_rss_mb": results[0]["server_rss"] / 2**20,
-        "server_rss_per_client_kb": (results[0]["server_rss"] - target.rss_idle) / max(connected, 1) / 1024,
+        "server_cpu_percent": 100 * figures["server_cpu"],
+        "server_rss_mb": figures["server_rss"] / 2**20,
+        "server_rss_per_client_kb": (figures["server_rss"] - target.rss_idle) / max(connected, 1) / 1024,
         "input_to_frame_p50_ms": latency.percentile(0.50),
         "input_to_frame_p99_ms": latency.percentile(0.99),
         "frames_per_client_per_second": frames / max(connected, 1) / options.seconds,
-        # The busiest load generator's share of its core: near 100 %, the generator (not the
-        # server) may be what delays frames.
-        "generator_cpu_percent": 100 * max(r["generator_cpu"] for r in results),
+        "generator_cpu_percent": 100 * figures["generator_cpu"],
     }
     step["holds"] = bool(
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None
@@ -240,23 +310,35 @@ def _line(kind: str, step: dict[str, object]) -> str:
             f"{'HOLDS' if step['holds'] else 'fails'}")
 
 
-async def ramp(kind: str, options: BenchOptions, frame_bytes: int) -> list[dict[str, object]]:
-    target = Target(kind, options, frame_bytes)
-    await target.start()
-    steps: list[dict[str, object]] = []
-    failures = 0
-    try:
-        for clients in options.steps:
-            step = await run_step(target, clients, options)
-            steps.append(step)
-            print(_line(kind, step), flush=True)
-            failures = 0 if step["holds"] else failures + 1
-            if failures >= 2:
-                break
-            await asyncio.sleep(1.0)
-    finally:
-        await target.stop()
-    return steps
+class Ramp:
+    """One server's side of the bench: its measurements so far, and whether it goes on."""
+
+    def __init__(self, target: Target) -> None:
+        self.target = target
+        self.steps: list[dict[str, object]] = []
+        #: Client counts in a row that did not hold.
+        self.failures = 0
+
+    @property
+    def going(self) -> bool:
+        return self.failures < 2
+
+    def held(self, clients: int) -> bool:
+        return any(s["holds"] for s in self.steps if s["clients"] == clients)
+
+    async def step(self, clients: int, attempt: int,
+                   options: BenchOptions) -> dict[str, object]:
+        step = await run_step(self.target, clients, options)
+        step["try"] = attempt
+        self.steps.append(step)
+        print(_line(self.target.kind, step) + (f" (try {attempt})" if attempt > 1 else ""),
+              flush=True)
+        await asyncio.sleep(1.0)
+        return step
+
+    def settle(self, clients: int) -> None:
+        """Every measurement of ``clients`` is in: count it as held or failed."""
+        self.failures = 0 if self.held(clients) else self.failures + 1
 
 
 def capacity(steps: list[dict[str, object]]) -> int:
@@ -265,11 +347,37 @@ def capacity(steps: list[dict[str, object]]) -> int:
 
 
 async def bench(options: BenchOptions) -> dict[str, object]:
-    snakepit = await ramp("snakepit", options, 0)
-    sizes = [s["bytes_per_client_per_tick"] for s in snakepit if s["bytes_per_client_per_tick"]]
-    frame_bytes = options.frame_bytes or (int(sum(sizes) / len(sizes)) if sizes else 400)
-    raw = await ramp("raw", options, frame_bytes)
-    ours, limit = capacity(snakepit), capacity(raw)
+    snakepit = Ramp(Target("snakepit", options, 0))
+    raw = Ramp(Target("raw", options, options.frame_bytes or 400))
+    sizes: list[int] = []
+    await snakepit.target.start()
+    try:
+        await raw.target.start()
+        for clients in options.steps:
+            if not (snakepit.going or raw.going):
+                break
+            ramps = [r for r in (snakepit, raw) if r.going]
+            for attempt in range(1, options.tries + 1):
+                for ramp in ramps:
+                    if ramp.held(clients):
+                        continue
+                    if ramp is raw:
+                        # The same bytes per client and tick as Snakepit's in this step (the
+                        # last measured, once Snakepit's ramp has ended), unless told a size.
+                        await raw.target.set_frame_bytes(
+                            options.frame_bytes or (sizes or [400])[-1])
+                    step = await ramp.step(clients, attempt, options)
+                    size = step["bytes_per_client_per_tick"]
+                    if ramp is snakepit and isinstance(size, (int, float)) and size > 0:
+                        sizes.append(round(size))
+                if all(ramp.held(clients) for ramp in ramps):
+                    break
+            for ramp in ramps:
+                ramp.settle(clients)
+    finally:
+        await asyncio.gather(snakepit.target.stop(), raw.target.stop())
+    frame_bytes = options.frame_bytes or (round(sum(sizes) / len(sizes)) if sizes else 400)
+    ours, limit = capacity(snakepit.steps), capacity(raw.steps)
     report = {
         "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0],
                     "platform": sys.platform},
@@ -277,8 +385,10 @@ async def bench(options: BenchOptions) -> dict[str, object]:
                     for k, v in options.__dict__.items()},
         "targets": {"tick_overrun_share": OVERRUN_LIMIT, "fanout_delay_p99_ms": DELAY_P99_LIMIT_MS},
         "raw_frame_bytes": frame_bytes,
-        "snakepit": snakepit,
-        "raw": raw,
+        "interleaved": True,
+        "watchers": "C (spectators.c)" if spectators_program() else "Python (loadgen.py)",
+        "snakepit": snakepit.steps,
+        "raw": raw.steps,
         "snakepit_capacity": ours,
         "raw_capacity": limit,
         "ratio": ours / limit if limit else None,

@@ -1,14 +1,18 @@
 """One load-generator process: clients on real sockets, some playing, the rest watching.
 
 Players speak the real protocol: hello, join, steer away from walls, join again after
-each death; they decode the frames (to find their own head) and time each turn until the
-frame that shows it. Spectators read only what they must: every frame's size and its time
-stamp (``at``, server wall clock in ms), from which the fan-out delay is measured.
+each death; they find their own head in each frame and time each turn until the frame that
+shows it. Spectators read only what they must: every message's size and each frame's time
+stamp (``at``, server wall clock in ms), from which the fan-out delay is measured. (The
+bench's watchers are the C program ``spectators.c`` where a C compiler is at hand: it
+reads a frame for a fraction of what this process spends; these are the fallback.)
 
-Run by ``snakepit bench``; prints ``measuring`` when its measuring window opens and one
-JSON line of results at the end. Usage (for a single generator by hand):
+Run by ``snakepit bench``: it connects its clients, prints ``ready N``, reads the window to
+measure (``go START END``, ``time.monotonic()`` seconds) from its standard input, and prints
+one JSON line of results after it. By hand, ``--seconds`` measures from 3 s after the
+clients are connected instead:
 
-    python -m snakepit.bench.loadgen --port 8080 --players 100 --spectators 300 --arenas 7
+    python -m snakepit.bench.loadgen --port 8080 --players 100 --spectators 300 --arenas 7 --seconds 8
 """
 
 from __future__ import annotations
@@ -51,11 +55,17 @@ class Tally:
         self.deaths = 0
         self.errors = 0
 
+    def text(self, payload: bytes) -> None:
+        """Any text message: its bytes on the wire count (frames, and the news, top lists
+        and answers that ride with them)."""
+        if self.measuring:
+            size = len(payload)
+            self.bytes += size + (2 if size < 126 else 4 if size < 65536 else 10)
+
     def frame(self, payload: bytes) -> None:
         if not self.measuring:
             return
         self.frames += 1
-        self.bytes += len(payload) + (2 if len(payload) < 126 else 4)
         start = payload.find(b'"at":')
         if start >= 0:
             end = payload.find(b",", start)
@@ -82,6 +92,7 @@ class Player:
         client.send_text(b'{"type":"join"}')
 
     def on_text(self, payload: bytes) -> None:
+        self.tally.text(payload)
         if payload.startswith(b'{"type":"frame"'):
             self.tally.frame(payload)
             if self.snake is not None:
@@ -171,12 +182,26 @@ class Spectator:
         client.send_text(self.hello)
 
     def on_text(self, payload: bytes) -> None:
+        self.tally.text(payload)
         if payload.startswith(b'{"type":"frame"'):
             self.tally.frame(payload)
 
 
+async def _window(seconds: float | None) -> tuple[float, float]:
+    """The measuring window: from the controller (``go START END`` on standard input), or
+    ``seconds`` from 3 s from now."""
+    if seconds is not None:
+        start = time.monotonic() + 3.0
+        return start, start + seconds
+    line = await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    word, start, end = line.split()
+    if word != "go":
+        raise SystemExit(f"loadgen: expected 'go START END', got {line!r}")
+    return float(start), float(end)
+
+
 async def generate(host: str, port: int, players: int, spectators: int, arenas: int,
-                   first: int, warmup: float, seconds: float) -> dict[str, object]:
+                   first: int, seconds: float | None = None) -> dict[str, object]:
     tally = Tally()
     loop = asyncio.get_running_loop()
     clients: list[WsClient] = []
@@ -196,13 +221,12 @@ async def generate(host: str, port: int, players: int, spectators: int, arenas: 
                         if arenas else None, tally) for i in range(spectators)]
     for start in range(0, len(roles), 200):
         await asyncio.gather(*(connect(role) for role in roles[start:start + 200]))
-    await asyncio.sleep(warmup)
+    print("ready", len(clients), flush=True)
+    began, ended = await _window(seconds)
+    await asyncio.sleep(max(0.0, began - time.monotonic()))
     tally.measuring = True
-    began = time.monotonic()
-    print("measuring", began, flush=True)
-    await asyncio.sleep(seconds)
+    await asyncio.sleep(max(0.0, ended - time.monotonic()))
     tally.measuring = False
-    ended = time.monotonic()
     for client in clients:  # goodbye, and wait (a little) for the server's answers
         client.close()
     for _ in range(100):
@@ -236,14 +260,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--arenas", type=int, default=0,
                         help="spread spectators over pit-1..pit-N (0: let the server choose)")
     parser.add_argument("--first", type=int, default=0, help="number of this process's first client")
-    parser.add_argument("--warmup", type=float, default=3.0)
-    parser.add_argument("--seconds", type=float, default=8.0)
+    parser.add_argument("--seconds", type=float, default=None,
+                        help="measure this long, 3 s after connecting (default: the window "
+                        "the controller gives on standard input)")
     args = parser.parse_args(argv)
     result: dict[str, object] = {}
 
     async def run() -> None:
         result.update(await generate(args.host, args.port, args.players, args.spectators,
-                                     args.arenas, args.first, args.warmup, args.seconds))
+                                     args.arenas, args.first, args.seconds))
 
     eventloop.run(run())
     sys.stdout.write(json.dumps(result) + "\n")

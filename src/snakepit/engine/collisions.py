@@ -17,7 +17,7 @@ checked for each snake:
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Mapping, Sequence
 
 from .geometry import Cell
 from .model import Cause
@@ -42,7 +42,8 @@ def eliminate(
     The result does not depend on the iteration order of any argument.
     """
     verdicts: dict[int, Verdict] = {}
-    meetings: dict[Cell, list[int]] = {}
+    arrivals: dict[Cell, int] = {}  # a free cell -> the first head to arrive there
+    meetings: dict[Cell, list[int]] = {}  # a free cell -> every head, once two arrived
     swaps: list[tuple[int, int]] = []
 
     for sid, cell in new_heads.items():
@@ -55,7 +56,9 @@ def eliminate(
             continue
         owner = occupancy.get(cell)
         if owner is None:
-            meetings.setdefault(cell, []).append(sid)
+            first = arrivals.setdefault(cell, sid)
+            if first != sid:
+                meetings.setdefault(cell, [first]).append(sid)
         elif owner == sid:
             verdicts[sid] = (Cause.SELF, None)
         elif old_heads.get(owner) == cell and new_heads.get(owner) == old_heads[sid]:
@@ -64,13 +67,14 @@ def eliminate(
         else:
             verdicts[sid] = (Cause.SNAKE, owner)
 
-    groups = [ids for ids in meetings.values() if len(ids) > 1] + [list(p) for p in swaps]
-    for ids in groups:
+    for ids in meetings.values():
         _head_on(ids, lengths, verdicts)
+    for pair in swaps:
+        _head_on(pair, lengths, verdicts)
     return verdicts
 
 
-def _head_on(ids: list[int], lengths: Mapping[int, int], verdicts: dict[int, Verdict]) -> None:
+def _head_on(ids: Sequence[int], lengths: Mapping[int, int], verdicts: dict[int, Verdict]) -> None:
     longest = max(lengths[s] for s in ids)
     winners = [s for s in ids if lengths[s] == longest]
     winner = winners[0] if len(winners) == 1 else None

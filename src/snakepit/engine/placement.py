@@ -3,27 +3,44 @@
 Every choice draws from the world's own generator, so placement is as deterministic as the
 rest of the engine. Random probing finds a cell quickly on a sparse board; a scan from a
 random start finds one on a crowded board, so a spot is found whenever one exists.
+
+A cell is *free* when none of the ``taken`` containers (the world's snake bodies, digits
+and stones) holds it. Spawning tests many candidate cells and walks several cells around
+each one, so the tests below are written out with plain membership checks rather than
+through helper calls: they are the engine's hottest code after the step itself.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Container, Sequence
 
+from .dice import below
 from .geometry import DIRECTIONS, Cell, Direction
 
 _PROBES = 64
+
+#: The containers whose cells are not free: snakes' bodies, digits, stones.
+Taken = tuple[Container[Cell], Container[Cell], Container[Cell]]
 
 
 def find_cell(
     rng: random.Random, width: int, height: int, ok: Callable[[Cell], bool]
 ) -> Cell | None:
     """A random cell for which ``ok`` holds, or None if there is none."""
-    for _ in range(_PROBES):
-        cell = (rng.randrange(width), rng.randrange(height))
+    getrandbits = rng.getrandbits
+    x_bits, y_bits = width.bit_length(), height.bit_length()
+    for _ in range(_PROBES):  # (x, y) = (below(rng, width), below(rng, height)), written out
+        x = getrandbits(x_bits)
+        while x >= width:
+            x = getrandbits(x_bits)
+        y = getrandbits(y_bits)
+        while y >= height:
+            y = getrandbits(y_bits)
+        cell = (x, y)
         if ok(cell):
             return cell
-    start = rng.randrange(width * height)
+    start = below(rng, width * height)
     for i in range(width * height):
         index = (start + i) % (width * height)
         cell = (index % width, index // width)
@@ -32,22 +49,38 @@ def find_cell(
     return None
 
 
+def free_cell(rng: random.Random, width: int, height: int, taken: Taken) -> Cell | None:
+    """A random free cell, or None if the board is full."""
+    a, b, c = taken
+    return find_cell(rng, width, height, lambda cell: not (cell in a or cell in b or cell in c))
+
+
+def far_from(cell: Cell, heads: Sequence[Cell], distance: int) -> bool:
+    """At least ``distance`` king moves from each of ``heads``."""
+    x, y = cell
+    for hx, hy in heads:
+        if -distance < x - hx < distance and -distance < y - hy < distance:
+            return False
+    return True
+
+
 def place_snake(
     rng: random.Random,
     width: int,
     height: int,
     length: int,
-    free: Callable[[Cell], bool],
-    far_from_heads: Callable[[Cell, int], bool],
+    taken: Taken,
+    heads: Sequence[Cell],
     margin: int,
     head_distance: int,
 ) -> tuple[list[Cell], Direction] | None:
     """A body (head first) and heading for a new snake of ``length`` cells, or None.
 
     Tries the strict rules first (``margin`` cells from the border, ``head_distance`` from
-    every live head, facing the direction with the most open cells ahead), then relaxes them
-    step by step rather than refuse a player while any room is left.
+    every one of ``heads``, facing the direction with the most open cells ahead), then
+    relaxes them step by step rather than refuse a player while any room is left.
     """
+    occupied, digits, stones = taken
     attempts = (
         (margin, head_distance, length + 2),
         (1, max(2, head_distance // 2), 2),
@@ -56,21 +89,27 @@ def place_snake(
     for m, distance, need_ahead in attempts:
         if width - 2 * m < 1 or height - 2 * m < 1:
             continue
+        chosen: list[Direction] = []
 
         def fits(cell: Cell, m: int = m, distance: int = distance, need: int = need_ahead) -> bool:
             x, y = cell
             if not (m <= x < width - m and m <= y < height - m):
                 return False
-            if not free(cell) or not far_from_heads(cell, distance):
+            if cell in occupied or cell in digits or cell in stones:
                 return False
-            return _best_heading(cell, width, height, length, free, need) is not None
+            for hx, hy in heads:
+                if -distance < x - hx < distance and -distance < y - hy < distance:
+                    return False
+            heading = _best_heading(cell, width, height, length, taken, need)
+            if heading is None:
+                return False
+            chosen.append(heading)
+            return True
 
         head = find_cell(rng, width, height, fits)
         if head is not None:
-            heading = _best_heading(head, width, height, length, free, need_ahead)
-            assert heading is not None
-            tail_way = heading.opposite
-            return [tail_way.ahead(head, i) for i in range(length)], heading
+            tail_way = chosen[-1].opposite
+            return [tail_way.ahead(head, i) for i in range(length)], chosen[-1]
     return None
 
 
@@ -79,13 +118,13 @@ def _best_heading(
     width: int,
     height: int,
     length: int,
-    free: Callable[[Cell], bool],
+    taken: Taken,
     need_ahead: int,
 ) -> Direction | None:
-    """The heading with the longest free run ahead (ties: fixed order), body fitting behind.
-
-    (Spawning calls this for every candidate cell, so the cells are walked with plain
-    arithmetic rather than through :meth:`Direction.ahead`.)"""
+    """The heading with the longest free run ahead (at most 8 cells counted; ties: the
+    fixed order of ``DIRECTIONS``) and room for the body behind, or None if no heading has
+    ``need_ahead`` free cells ahead."""
+    occupied, digits, stones = taken
     best: Direction | None = None
     best_run = need_ahead - 1
     hx, hy = head
@@ -93,11 +132,16 @@ def _best_heading(
         dx, dy = heading.delta
         for i in range(1, length):  # the body, behind the head
             x, y = hx - dx * i, hy - dy * i
-            if not (0 <= x < width and 0 <= y < height and free((x, y))):
+            cell = (x, y)
+            if not (0 <= x < width and 0 <= y < height) or (
+                    cell in occupied or cell in digits or cell in stones):
                 break
         else:
             run, x, y = 0, hx + dx, hy + dy
-            while run < 8 and 0 <= x < width and 0 <= y < height and free((x, y)):
+            while run < 8 and 0 <= x < width and 0 <= y < height:
+                cell = (x, y)
+                if cell in occupied or cell in digits or cell in stones:
+                    break
                 run, x, y = run + 1, x + dx, y + dy
             if run > best_run:
                 best, best_run = heading, run

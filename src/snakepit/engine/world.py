@@ -33,12 +33,14 @@ from __future__ import annotations
 import random
 from collections import deque
 from collections.abc import Container, Iterable
+from itertools import islice
 
 from .collisions import eliminate
+from .dice import below, digit
 from .config import WorldConfig
 from .geometry import Cell
 from .model import Cause, Death, Join, Leave, Move, Snake, Spawn, TickReport, Turn
-from .placement import find_cell, place_snake
+from .placement import far_from, find_cell, free_cell, place_snake
 
 PALETTE_SIZE = 16
 
@@ -61,6 +63,8 @@ class World:
         self._digit_expiry: dict[Cell, int] = {}
         self._expiring: dict[int, list[Cell]] = {}
         self._next_id = 1
+        #: During a step: what each cell whose digit changed held when the step began.
+        self._digits_were: dict[Cell, int | None] = {}
 
     # -- the tick --------------------------------------------------------------------------
 
@@ -70,7 +74,8 @@ class World:
         report = TickReport(self.tick)
         scored: set[int] = set()
         joins: list[Join] = []
-        digits_before, stones_before = dict(self.digits), set(self.stones)
+        self._digits_were = digits_were = {}
+        stones_before = set(self.stones)
 
         for intent in intents:  # stage 1
             if isinstance(intent, Turn):
@@ -82,29 +87,30 @@ class World:
             else:
                 joins.append(intent)
 
-        ids = sorted(self.snakes)
+        live = sorted(self.snakes.items())  # (id, snake) in id order
         old_heads: dict[int, Cell] = {}
         new_heads: dict[int, Cell] = {}
         lengths: dict[int, int] = {}
-        old_lengths: dict[int, int] = {}
         kept_tail: set[int] = set()
-        for sid in ids:  # stages 2 and 3
-            snake = self.snakes[sid]
-            while snake.turns:
-                turn = snake.turns.popleft()
-                if turn is not snake.direction and turn is not snake.direction.opposite:
-                    snake.direction = turn
-                    break
+        occupancy = self.occupancy
+        for sid, snake in live:  # stages 2 and 3
+            turns = snake.turns
+            if turns:
+                heading = snake.direction
+                while turns:
+                    turn = turns.popleft()
+                    if turn is not heading and turn is not heading.opposite:
+                        snake.direction = turn
+                        break
             body = snake.body
-            old_heads[sid] = hx, hy = body[0]
+            old_heads[sid] = head = body[0]
             dx, dy = snake.direction.delta
-            new_heads[sid] = (hx + dx, hy + dy)
-            old_lengths[sid] = len(body)
+            new_heads[sid] = (head[0] + dx, head[1] + dy)
             if snake.grow > 0:
                 snake.grow -= 1
                 kept_tail.add(sid)
             else:
-                del self.occupancy[body.pop()]
+                del occupancy[body.pop()]
             lengths[sid] = len(body) + 1
 
         verdicts = eliminate(  # stage 4
@@ -123,24 +129,27 @@ class World:
                 killer.kills += 1
                 killer.score += self.config.kill_points
                 scored.add(killer.id)
-        # Killers may die this tick too: name them before anyone leaves the board. No corpse
-        # digit goes where a survivor's head lands (the winner of a head swap).
-        names = {sid: snake.name for sid, snake in self.snakes.items()}
-        landing = {new_heads[sid] for sid in ids if sid not in verdicts}
-        for sid in sorted(verdicts):  # stage 5
-            cause, killer_id = verdicts[sid]
-            self._kill(self.snakes[sid], cause, killer_id, report, length=old_lengths[sid],
-                       killer_name=names.get(killer_id), keep_clear=landing)
-        for sid in ids:
-            snake = self.snakes.get(sid)
-            if snake is None:
+        if verdicts:
+            # Killers may die this tick too: name them before anyone leaves the board. No
+            # corpse digit goes where a survivor's head lands (the winner of a head swap).
+            names = {sid: snake.name for sid, snake in self.snakes.items()}
+            landing = {new_heads[sid] for sid, _ in live if sid not in verdicts}
+            for sid in sorted(verdicts):  # stage 5
+                cause, killer_id = verdicts[sid]
+                length = lengths[sid] - (sid in kept_tail)  # the length it had, before moving
+                self._kill(self.snakes[sid], cause, killer_id, report, length=length,
+                           killer_name=names.get(killer_id), keep_clear=landing)
+        digits, moves = self.digits, report.moves
+        for sid, snake in live:
+            if sid in verdicts:
                 continue
             head = new_heads[sid]
             snake.body.appendleft(head)
-            self.occupancy[head] = sid
-            report.moves.append(Move(sid, head, sid in kept_tail))
-            value = self.digits.pop(head, None)  # stage 6
+            occupancy[head] = sid
+            moves.append(Move(sid, head, sid in kept_tail))
+            value = digits.pop(head, None)  # stage 6
             if value is not None:
+                digits_were.setdefault(head, value)
                 self._digit_expiry.pop(head, None)
                 snake.score += value
                 snake.grow += value
@@ -153,22 +162,25 @@ class World:
             self._spawn(join, report)
         report.deaths.sort(key=lambda death: death.snake_id)
         report.scores = [(s, self.snakes[s].score) for s in sorted(scored) if s in self.snakes]
-        self._net_cells(report, digits_before, stones_before)
+        self._net_cells(report, stones_before)
         return report
 
     # -- stages' helpers ---------------------------------------------------------------------
 
-    def _net_cells(self, report: TickReport, digits: dict[Cell, int], stones: set[Cell]) -> None:
+    def _net_cells(self, report: TickReport, stones: set[Cell]) -> None:
         """Report each touched cell's net change, in cell order, so that a cell emptied and
         filled again within the tick (or the reverse) comes out right in any order of applying.
+        (Every change of a digit's cell noted what the cell held when the step began.)
         """
-        touched = sorted({c for c, _ in report.digits_added} | set(report.digits_removed))
-        report.digits_added = [(c, self.digits[c]) for c in touched
-                               if c in self.digits and digits.get(c) != self.digits[c]]
-        report.digits_removed = [c for c in touched if c in digits and c not in self.digits]
-        touched = sorted(set(report.stones_added) | set(report.stones_removed))
-        report.stones_added = [c for c in touched if c in self.stones and c not in stones]
-        report.stones_removed = [c for c in touched if c in stones and c not in self.stones]
+        were, digits = self._digits_were, self.digits
+        touched = sorted(were)
+        report.digits_added = [(c, digits[c]) for c in touched
+                               if c in digits and were[c] != digits[c]]
+        report.digits_removed = [c for c in touched if were[c] is not None and c not in digits]
+        if report.stones_added or report.stones_removed:
+            touched = sorted(set(report.stones_added) | set(report.stones_removed))
+            report.stones_added = [c for c in touched if c in self.stones and c not in stones]
+            report.stones_removed = [c for c in touched if c in stones and c not in self.stones]
 
     def _queue_turn(self, turn: Turn) -> None:
         snake = self.snakes.get(turn.snake_id)
@@ -202,44 +214,56 @@ class World:
             )
         )
         del self.snakes[snake.id]
+        occupancy = self.occupancy
         for cell in snake.body:
-            del self.occupancy[cell]
-        expiry = self.tick + self.config.corpse_ttl
-        for i, cell in enumerate(snake.body):
-            if (i % self.config.corpse_step or cell in self.digits or cell in self.stones
-                    or cell in keep_clear):
+            del occupancy[cell]
+        cfg = self.config
+        expiry = self.tick + cfg.corpse_ttl
+        digits, stones, were = self.digits, self.stones, self._digits_were
+        rng, added = self.rng, report.digits_added
+        fading = self._expiring.setdefault(expiry, [])
+        for cell in islice(snake.body, 0, None, cfg.corpse_step):
+            if cell in digits or cell in stones or cell in keep_clear:
                 continue
-            value = self.rng.randint(1, self.config.corpse_max_digit)
-            self.digits[cell] = value
+            value = digit(rng, cfg.corpse_max_digit)
+            were.setdefault(cell, None)
+            digits[cell] = value
             self._digit_expiry[cell] = expiry
-            self._expiring.setdefault(expiry, []).append(cell)
-            report.digits_added.append((cell, value))
+            fading.append(cell)
+            added.append((cell, value))
 
     def _upkeep(self, report: TickReport) -> None:
         for cell in self._expiring.pop(self.tick, ()):
             if self._digit_expiry.get(cell) == self.tick:
                 del self._digit_expiry[cell]
-                del self.digits[cell]
+                self._digits_were.setdefault(cell, self.digits.pop(cell))
                 report.digits_removed.append(cell)
             elif self.stones.get(cell) == self.tick:
                 del self.stones[cell]
                 report.stones_removed.append(cell)
 
         cfg = self.config
+        taken = (self.occupancy, self.digits, self.stones)
         if self.tick % cfg.stone_interval == 0 and len(self.stones) < cfg.max_stones:
-            cell = find_cell(self.rng, cfg.width, cfg.height, self._stone_spot)
+            heads = [snake.body[0] for snake in self.snakes.values()]
+            distance = cfg.stone_head_distance
+            occupied, digits, stones = taken
+            cell = find_cell(self.rng, cfg.width, cfg.height, lambda cell: not (
+                cell in occupied or cell in digits or cell in stones)
+                and far_from(cell, heads, distance))
             if cell is not None:
-                crumbles = self.tick + cfg.stone_ttl + self.rng.randrange(cfg.stone_ttl // 2 + 1)
+                crumbles = self.tick + cfg.stone_ttl + below(self.rng, cfg.stone_ttl // 2 + 1)
                 self.stones[cell] = crumbles
                 self._expiring.setdefault(crumbles, []).append(cell)
                 report.stones_added.append(cell)
 
         wanted = cfg.digits_base + cfg.digits_per_snake * len(self.snakes)
         while len(self.digits) < wanted:
-            cell = find_cell(self.rng, cfg.width, cfg.height, self._free)
+            cell = free_cell(self.rng, cfg.width, cfg.height, taken)
             if cell is None:
                 break
-            value = self.rng.randint(1, 9)
+            value = digit(self.rng, 9)
+            self._digits_were.setdefault(cell, None)
             self.digits[cell] = value
             report.digits_added.append((cell, value))
 
@@ -250,8 +274,8 @@ class World:
             cfg.width,
             cfg.height,
             cfg.start_length,
-            free=self._free,
-            far_from_heads=self._far_from_heads,
+            taken=(self.occupancy, self.digits, self.stones),
+            heads=[snake.body[0] for snake in self.snakes.values()],
             margin=cfg.spawn_margin,
             head_distance=cfg.spawn_head_distance,
         )
@@ -267,24 +291,6 @@ class World:
         for cell in body:
             self.occupancy[cell] = sid
         report.spawns.append(Spawn(join.ref, sid))
-
-    # -- cell predicates -------------------------------------------------------------------
-
-    def _free(self, cell: Cell) -> bool:
-        """Nothing on the cell: no snake, digit or stone."""
-        return cell not in self.occupancy and cell not in self.digits and cell not in self.stones
-
-    def _far_from_heads(self, cell: Cell, distance: int) -> bool:
-        """At least ``distance`` king moves (:func:`chebyshev`) from every live head."""
-        x, y = cell
-        for snake in self.snakes.values():
-            hx, hy = snake.body[0]
-            if -distance < x - hx < distance and -distance < y - hy < distance:
-                return False
-        return True
-
-    def _stone_spot(self, cell: Cell) -> bool:
-        return self._free(cell) and self._far_from_heads(cell, self.config.stone_head_distance)
 
     # -- views -------------------------------------------------------------------------------
 

@@ -30,7 +30,7 @@ import msgspec
 
 from ..engine import World
 from .recorder import DiskWriter, Recorder, utc_now
-from .recording import RecordingError, read, read_header
+from .recording import FULL_EVERY, RecordingError, read, read_header
 from .viewer import Replayer, window_json
 
 log = logging.getLogger("snakepit.replay")
@@ -104,13 +104,15 @@ class ReplayLibrary:
 
     # -- recording ---------------------------------------------------------------------------
 
-    def start(self, arena: str, world: World, tick_rate: float) -> Recorder:
-        """A recorder for a new arena's world; older recordings beyond ``keep`` go."""
+    def start(self, arena: str, world: World, tick_rate: float,
+              full_every: int = FULL_EVERY) -> Recorder:
+        """A recorder for a new arena's world (its full digest every ``full_every`` ticks);
+        older recordings beyond ``keep`` go."""
         replay_id = new_id(arena)
         recorder = Recorder(self.folder / f"{replay_id}{SUFFIX}", world, arena=arena,
                             tick_rate=tick_rate, writer=self.writer,
-                            batch=max(1, round(tick_rate)), version=self._version,
-                            on_close=self._ended)
+                            batch=max(1, round(tick_rate)), full_every=full_every,
+                            version=self._version, on_close=self._ended)
         self._active[replay_id] = recorder
         self.writer.call(self.prune)
         log.info("recording started id=%s", replay_id)

@@ -56,7 +56,7 @@ FORMAT_VERSION = 1
 #: The name of the digests' scheme, in every header.
 DIGEST_SCHEME = "sha256-msgpack-2"
 #: Ticks between full digests.
-FULL_EVERY = 10
+FULL_EVERY = 50
 #: What the two halves of the per-tick digest cover.
 TICK_PARTS = ("snakes", "tick, counts of digits and stones, next snake id")
 #: The parts of the state, in digest order (the same as :meth:`World.fingerprint`'s).

@@ -34,6 +34,10 @@ def _ignore(frame: bytes) -> None:
     pass
 
 
+def _nothing() -> None:
+    pass
+
+
 class Client:
     """A connection's game-side state. ``write``, ``send`` and ``send_frame`` are safe to
     call any time, from anywhere, and never raise."""
@@ -58,8 +62,10 @@ class Client:
         self.socket = socket
         #: Writes framed bytes to the connection (or drops them when there is none).
         self._out = socket.write if socket is not None else _ignore
-        #: What the arena's fan-out calls with each tick's frame bytes.
+        #: What the arena's fan-out calls with each tick's frame bytes. Whenever it changes,
+        #: ``on_rewire`` is called (the arena keeps a list of its clients' writes).
         self.write = self._fan_out_writer()
+        self.on_rewire: Callable[[], None] = _nothing
         #: Told of every drop (``cut``), by reason.
         self._metrics = metrics
         #: The connection dropped and the session waits to be resumed (see resume.py).
@@ -77,12 +83,14 @@ class Client:
         self.socket = None
         self.write = self._out = _ignore
         self.suspended = True
+        self.on_rewire()
 
     def rebind(self, socket: WebSocket | None) -> list[msgspec.Struct]:
         """Carry on over a new connection; return the messages kept meanwhile."""
         self.socket = socket
         self._out = socket.write if socket is not None else _ignore
         self.write = self._fan_out_writer()
+        self.on_rewire()
         self.suspended = False
         self.dropped = None
         missed, self.missed = list(self.missed), ()
@@ -92,6 +100,7 @@ class Client:
         """``socket`` is closing: if it is still this client's, write nothing more to it."""
         if self.socket is socket:
             self.write = self._out = _ignore
+            self.on_rewire()
 
     def advance(self, event: str) -> None:
         """Move along the life-cycle table (raises IllegalMove for a move it lacks)."""
@@ -124,5 +133,6 @@ class Client:
         if self._metrics is not None:
             self._metrics.dropped(reason)
         self.write = self._out = _ignore
+        self.on_rewire()
         if self.socket is not None:
             self.socket.close(code, message)

@@ -27,7 +27,7 @@ from ..protocol import encode
 from ..protocol import frames as wire
 from ..protocol.messages import Died, Error, Saved, Spawned
 from .bots import ArenaBots
-from .client import Client
+from .client import Client, _ignore, _nothing
 from .lifecycle import Phase
 from .metrics import Metrics
 from .stats import TickStats
@@ -102,6 +102,10 @@ class WorldRunner:
         #: Turns each client sent since the last tick.
         self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
+        #: Every attached client's ``write``, in one list (None: to be made again, as a
+        #: client came, left or changed its ``write``), and each client's place in it.
+        self._writers: list[Callable[[bytes], object]] | None = None
+        self._slots: dict[int, int] = {}
         self._someone_here = asyncio.Event()
         #: Ids of the snakes bots drive (marked ``bot`` on the wire, kept off the top lists).
         self.bot_snakes: set[int] = set()
@@ -113,6 +117,8 @@ class WorldRunner:
     def attach(self, client: Client) -> None:
         """Start sending this world to ``client``: a snapshot now, then every tick's frame."""
         self.clients[client.id] = client
+        client.on_rewire = self._rewire
+        self._writers = None
         client.played = False
         client.send(wire.snapshot(self.world, self.watchers, self.bot_snakes))
         self._someone_here.set()
@@ -124,7 +130,10 @@ class WorldRunner:
 
     def detach(self, client: Client) -> None:
         """Forget ``client``; its snake (if any) leaves the world at the next tick."""
-        self.clients.pop(client.id, None)
+        if self.clients.pop(client.id, None) is not None:
+            self._writers = None
+            if client.on_rewire == self._rewire:
+                client.on_rewire = _nothing
         if self._joining.pop(client.id, None) is not None:
             self._intents = [i for i in self._intents
                              if not (isinstance(i, Join) and i.ref == client.id)]
@@ -141,6 +150,8 @@ class WorldRunner:
     @property
     def humans(self) -> int:
         """Snakes of people alive plus people's joins waiting for the next tick."""
+        if self.bots is None or not self.bots.bots:  # nobody here is a bot
+            return len(self._players) + len(self._joining)
         return (sum(1 for c in self._players.values() if not c.is_bot)
                 + sum(1 for c in self._joining.values() if not c.is_bot))
 
@@ -278,15 +289,7 @@ class WorldRunner:
         if self._outbox:  # one write per client: news for everyone rides with the frame
             frame = b"".join((frame, *self._outbox))
             self._outbox.clear()
-        news = self._news
-        if news:  # and so does news for one client, just before it
-            for client in self.clients.values():
-                told = news.get(client.id)
-                client.write(frame if told is None else told + frame)
-            news.clear()
-        else:
-            for client in self.clients.values():
-                client.write(frame)
+        self._fan_out(frame)
         if self.bots is not None:
             self.bots.after_tick(message)
         work = time.perf_counter() - started
@@ -294,6 +297,40 @@ class WorldRunner:
         if self._metrics is not None:
             self._metrics.tick(work, self.lateness, len(frame), len(self.clients),
                                self.lateness > self.period / 4)
+
+    def _rewire(self) -> None:
+        """A client's ``write`` changed: make the list of writes again before the next
+        fan-out."""
+        self._writers = None
+
+    def _fan_out(self, frame: bytes) -> None:
+        """Write ``frame`` to every attached client, one call each; a client with news of
+        its own gets its news and the frame in the same call. The loop walks a plain list
+        of the clients' writes (remade only when a client comes, goes or changes its
+        ``write``), so a client costs the fan-out no more than the socket write itself."""
+        writers = self._writers
+        if writers is None:
+            writers = self._writers = [client.write for client in self.clients.values()]
+            self._slots = {client_id: i for i, client_id in enumerate(self.clients)}
+        news = self._news
+        if not news:
+            for write in writers:
+                write(frame)
+            return
+        slots, told = self._slots, []
+        for client_id, framed in news.items():
+            i = slots.get(client_id)
+            if i is None:  # it left since: the news is no longer anyone's
+                continue
+            write = writers[i]
+            write(framed + frame)
+            writers[i] = _ignore  # this client has had its frame
+            told.append((i, write))
+        for write in writers:
+            write(frame)
+        for i, write in told:
+            writers[i] = write
+        news.clear()
 
     def _tell(self, client: Client, message: Spawned | Error | Died | Saved) -> None:
         """A message for one client, sent just before the next frame and in the same write
