@@ -1,11 +1,13 @@
 """The raw limit: a bare asyncio server that only writes a frame to each of N sockets.
 
-It accepts WebSocket handshakes at any path, groups clients by 16 (like Snakepit's arenas),
-and in each group's own tick slot (spread over the period like arenas' ticks) writes one
-frame of a given size, stamped with the tick time like Snakepit's frames, to every client
-of the group. It reads and drops whatever clients send. ``GET /api/stats`` answers with
-the same figures as Snakepit's; ``GET /api/frame-bytes?set=N`` changes the frame size (the
-bench gives it Snakepit's of the same step). This is what Snakepit's fan-out is measured
+It accepts WebSocket handshakes at any path, puts clients in groups (as Snakepit puts them
+in arenas), and in each group's own tick slot (spread over the period like arenas' ticks)
+writes one frame of a given size, stamped with the tick time like Snakepit's frames, to
+every client of the group: one ``transport.write`` each, nothing checked per client. It
+reads and drops whatever clients send. ``GET /api/stats`` answers with the same figures as
+Snakepit's; ``GET /api/shape?frame_bytes=N&group=M`` sets the frame size and the size of
+the groups that new clients fill (the bench gives it Snakepit's bytes per client and tick,
+and clients per arena, of the same step). This is what Snakepit's fan-out is measured
 against.
 
     python -m snakepit.bench.baseline --port 8099 --frame-bytes 400
@@ -46,12 +48,13 @@ class Baseline:
         self.stats = TickStats()
         self._serials = itertools.count()
 
-    def add(self, transport: asyncio.Transport) -> None:
+    def add(self, transport: asyncio.Transport) -> Group:
         if not self.groups or len(self.groups[-1].clients) >= self.group_size:
             group = Group(next(self._serials), self.period)
             self.groups.append(group)
             asyncio.get_running_loop().create_task(self._tick_forever(group))
         self.groups[-1].clients.append(transport)
+        return self.groups[-1]
 
     def _frame(self, tick: int) -> bytes:
         head = b'{"type":"frame","tick":%d,"at":%d,"pad":"' % (tick, time.time_ns() // 1_000_000)
@@ -72,7 +75,6 @@ class Baseline:
             started = time.perf_counter()
             tick += 1
             frame = self._frame(tick)
-            group.clients = [t for t in group.clients if not t.is_closing()]
             if not group.clients:  # everyone left: the group ends, like an empty arena
                 self.groups.remove(group)
                 return
@@ -94,6 +96,7 @@ class Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.buffer = b""
         self.upgraded = False
+        self.group: Group | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
@@ -113,13 +116,16 @@ class Connection(asyncio.Protocol):
         headers = {k.strip().lower(): v.strip() for k, _, v in
                    (line.partition(":") for line in request.split("\r\n")[1:])}
         query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
-        if path.startswith("/api/stats") or path.startswith("/api/frame-bytes"):
+        if path.startswith("/api/stats") or path.startswith("/api/shape"):
+            baseline = self.baseline
             if path.startswith("/api/stats"):
-                body = self.baseline.stats_body(float(query.get("since", 0)),
-                                                float(query.get("until", "inf")))
+                body = baseline.stats_body(float(query.get("since", 0)),
+                                           float(query.get("until", "inf")))
             else:
-                self.baseline.frame_bytes = max(16, int(query.get("set", "400")))
-                body = json.dumps({"frame_bytes": self.baseline.frame_bytes}).encode()
+                baseline.frame_bytes = max(16, int(query.get("frame_bytes", baseline.frame_bytes)))
+                baseline.group_size = max(1, int(query.get("group", baseline.group_size)))
+                body = json.dumps({"frame_bytes": baseline.frame_bytes,
+                                   "group": baseline.group_size}).encode()
             self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
                                  + body)
@@ -130,7 +136,11 @@ class Connection(asyncio.Protocol):
                               f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
                              .encode())
         self.upgraded = True
-        self.baseline.add(self.transport)
+        self.group = self.baseline.add(self.transport)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.group is not None and self.transport in self.group.clients:
+            self.group.clients.remove(self.transport)
 
     def _frames(self, data: bytes) -> None:
         """Drop what clients send, but answer a close frame as any server must (the load

@@ -124,11 +124,12 @@ class Target:
         await asyncio.sleep(0.5)
         self.rss_idle = _proc_rss_bytes(self.proc.pid)
 
-    async def set_frame_bytes(self, size: int) -> None:
-        """Tell the raw baseline the size of the frames to write from now on."""
-        self.frame_bytes = size
+    async def shape(self, frame_bytes: int, group: int) -> None:
+        """Tell the raw baseline the size of the frames to write from now on, and how many
+        clients to a group (as to an arena)."""
+        self.frame_bytes = frame_bytes
         async with aiohttp.ClientSession() as http:
-            url = f"http://127.0.0.1:{self.port}/api/frame-bytes?set={size}"
+            url = f"http://127.0.0.1:{self.port}/api/shape?frame_bytes={frame_bytes}&group={group}"
             async with http.get(url) as response:
                 response.raise_for_status()
 
@@ -179,6 +180,16 @@ class _Generator:
     cpu: tuple[float, float] = (0.0, 0.0)
 
 
+def _arenas(clients: int, options: BenchOptions) -> int:
+    """How many arenas the players of a step fill."""
+    return max(1, math.ceil(round(clients * options.play_share) / options.arena_size))
+
+
+def _per_arena(clients: int, options: BenchOptions) -> int:
+    """Clients to an arena (players and the watchers spread over their arenas)."""
+    return math.ceil(clients / _arenas(clients, options))
+
+
 async def _generate(target: Target, clients: int, options: BenchOptions
                     ) -> tuple[list[dict], dict[str, float]]:
     """Connect ``clients`` from the generators, measure the window all of them share, and
@@ -186,7 +197,7 @@ async def _generate(target: Target, clients: int, options: BenchOptions
     _, cores = _cores()
     players = round(clients * options.play_share)
     spectators = clients - players
-    arenas = max(1, math.ceil(players / options.arena_size))
+    arenas = _arenas(clients, options)
     count = max(1, min(options.generators, clients))
     program = spectators_program() if spectators else None
     gens: list[_Generator] = []
@@ -363,9 +374,10 @@ async def bench(options: BenchOptions) -> dict[str, object]:
                         continue
                     if ramp is raw:
                         # The same bytes per client and tick as Snakepit's in this step (the
-                        # last measured, once Snakepit's ramp has ended), unless told a size.
-                        await raw.target.set_frame_bytes(
-                            options.frame_bytes or (sizes or [400])[-1])
+                        # last measured, once Snakepit's ramp has ended), unless told a size,
+                        # and as many clients to a group as Snakepit has to an arena.
+                        await raw.target.shape(options.frame_bytes or (sizes or [400])[-1],
+                                               _per_arena(clients, options))
                     step = await ramp.step(clients, attempt, options)
                     size = step["bytes_per_client_per_tick"]
                     if ramp is snakepit and isinstance(size, (int, float)) and size > 0:

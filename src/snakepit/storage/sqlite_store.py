@@ -34,7 +34,9 @@ CREATE TABLE IF NOT EXISTS games (
     cause    TEXT    NOT NULL,
     ended_at TEXT    NOT NULL
 );
-CREATE INDEX IF NOT EXISTS games_by_name_score ON games (name, score DESC);
+-- Files written before the summary tables had an index by name and score, which nothing
+-- reads any more and which cost every insert as much as the rest of it together.
+DROP INDEX IF EXISTS games_by_name_score;
 CREATE INDEX IF NOT EXISTS games_by_time ON games (ended_at);
 
 CREATE TABLE IF NOT EXISTS best_all_time (
@@ -104,8 +106,8 @@ _BETTER = """
         OR (excluded.ended_at = {t}.ended_at AND excluded.game_id < {t}.game_id)))
 """
 
-# NOT INDEXED: read by id range (the new games only), never through games_by_name_score,
-# which the planner would otherwise walk from end to end to save a sort.
+# NOT INDEXED: read by id range (the new games only), never through an index the planner
+# might walk from end to end to save a sort.
 _FRESH_GAMES = "games NOT INDEXED WHERE id > (SELECT last_game_id FROM best_lists_state)"
 
 # The best of the games not summarised yet, per name, merged into the summaries: each
