@@ -7,7 +7,15 @@ what remains is everything the game loop does per tick apart from the system cal
 the fan-out. Ticks are driven back to back (no sleeping), so the figure is CPU time per
 tick and per client-tick; ``--profile`` adds a cProfile table of the tick's functions.
 
-    .venv/bin/python benchmarks/arena_tick.py [--arenas 20] [--ticks 600] [--profile]
+    .venv/bin/python benchmarks/arena_tick.py [--arenas 20] [--ticks 600] [--profile [cumtime]]
+                                              [--no-record] [--watchers 48]
+
+Instructions instead of seconds (this machine's speed drifts by tens of per cent from one
+minute to the next): the difference of two runs under callgrind, which counts the same for
+the same code whatever else the machine does, divided by the arena ticks between them:
+
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null \
+        .venv/bin/python benchmarks/arena_tick.py --arenas 5 --ticks 50    # and --ticks 250
 """
 
 from __future__ import annotations
@@ -15,12 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
-import os
 import pstats
 import tempfile
 import time
 from pathlib import Path
 from types import SimpleNamespace
+from typing import TYPE_CHECKING, cast
 
 from snakepit import eventloop
 from snakepit.engine import Direction
@@ -29,6 +37,9 @@ from snakepit.server.hub import Hub
 from snakepit.server.lifecycle import Phase
 from snakepit.server.world_runner import WorldRunner
 from snakepit.settings import Settings
+
+if TYPE_CHECKING:
+    from snakepit.server.websocket import WebSocket
 
 _TURNS = {Direction.UP: (Direction.LEFT, Direction.RIGHT),
           Direction.DOWN: (Direction.LEFT, Direction.RIGHT),
@@ -54,19 +65,20 @@ def _steer(runner: WorldRunner, client: Client) -> None:
     runner.steer(client, max(_TURNS[snake.direction], key=room.__getitem__))
 
 
-async def run(arenas: int, ticks: int, profile: bool, watchers: int) -> None:
+async def run(arenas: int, ticks: int, profile: str | None, watchers: int,
+              record: bool) -> None:
     data = Path(tempfile.mkdtemp(prefix="snakepit-arena-tick-"))
     hub = Hub(Settings(port=0, data_dir=data, seed=1, bots=0, max_connections_per_address=0,
-                       record=os.environ.get("NOREC") is None))
+                       record=record))
     await hub.start()
-    socket = SimpleNamespace(write=len)
+    socket = cast("WebSocket", SimpleNamespace(write=len))  # a socket that writes nowhere
     runners: list[tuple[WorldRunner, list[Client]]] = []
     for a in range(arenas):
         runner = hub.arenas.named(f"bench-{a}")
         hub.arenas._tasks.pop(runner.name).cancel()  # this benchmark drives the ticks itself
         players = []
         for i in range(16 + watchers):
-            client = Client(hub.next_client_id(), socket, "127.0.0.1")  # type: ignore[arg-type]
+            client = Client(hub.next_client_id(), socket, "127.0.0.1")
             client.name = f"p{a}-{i}"
             client.advance("hello")
             runner.attach(client)
@@ -115,7 +127,7 @@ async def run(arenas: int, ticks: int, profile: bool, watchers: int) -> None:
         runner.closed = True
     await hub.stop()
     if profiler is not None:
-        pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "tottime")).print_stats(40)
+        pstats.Stats(profiler).sort_stats(profile).print_stats(40)
 
 
 def main() -> None:
@@ -123,9 +135,13 @@ def main() -> None:
     parser.add_argument("--arenas", type=int, default=20)
     parser.add_argument("--ticks", type=int, default=600)
     parser.add_argument("--watchers", type=int, default=48)
-    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--profile", nargs="?", const="tottime", default=None,
+                        help="print a cProfile table of the ticks, sorted by this column "
+                        "(default tottime; cumtime is the other useful one)")
+    parser.add_argument("--no-record", action="store_true", help="arenas do not record")
     args = parser.parse_args()
-    eventloop.run(run(args.arenas, args.ticks, args.profile, args.watchers))
+    eventloop.run(run(args.arenas, args.ticks, args.profile, args.watchers,
+                      not args.no_record))
 
 
 if __name__ == "__main__":

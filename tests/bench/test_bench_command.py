@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -34,9 +36,29 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
             assert STEP_FIGURES <= step.keys()
             assert step["connected"] == step["clients"]
     assert {"snakepit_capacity", "raw_capacity", "ratio", "raw_frame_bytes"} <= report.keys()
+    if shutil.which(os.environ.get("CC", "cc")):
+        assert report["watchers"] == "C (spectators.c)"
     # The raw baseline wrote frames of the size Snakepit sent in the same step.
     for ours, raw in zip(report["snakepit"], report["raw"], strict=True):
         assert abs(raw["bytes_per_client_per_tick"] - ours["bytes_per_client_per_tick"]) < 8
     # Players really played: their turns were timed from sending to the frame showing them.
     assert any(step["input_to_frame_p50_ms"] is not None for step in report["snakepit"])
     assert chart.read_bytes().startswith(b"\x89PNG")
+
+
+def test_without_a_c_compiler_the_python_generator_watches_and_the_report_is_complete(
+        tmp_path):
+    out, chart = tmp_path / "report.json", tmp_path / "report.png"
+    env = {**os.environ, "CC": str(tmp_path / "no-such-compiler"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [SNAKEPIT, "bench", "--steps", "24", "--seconds", "1.5", "--warmup", "1",
+         "--tries", "1", "--out", str(out), "--chart", str(chart)],
+        capture_output=True, text=True, timeout=240, env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    report = json.loads(out.read_text())
+    assert report["watchers"] == "Python (loadgen.py)"
+    for kind in ("snakepit", "raw"):
+        (step,) = report[kind]
+        assert STEP_FIGURES <= step.keys() and step["connected"] == 24

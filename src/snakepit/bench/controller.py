@@ -22,27 +22,22 @@ of its measurements held. Each ramp ends after two client counts in a row that d
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import json
 import math
 import os
 import re
-import shutil
-import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
+from .generators import cores, generate, pin_to, rss_bytes, spectators_program
 from .histogram import Histogram
 
 OVERRUN_LIMIT = 0.01
 DELAY_P99_LIMIT_MS = 25.0
-CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 @dataclass(frozen=True)
@@ -61,40 +56,6 @@ class BenchOptions:
     chart: Path = Path("bench-report.png")
 
 
-def _cores() -> tuple[int, list[int]]:
-    """The server's core and the generators' cores."""
-    cores = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
-    return cores[0], (cores[1:] or cores)
-
-
-def _pin(core: int, nice: int = 0) -> Callable[[], None]:
-    """A preexec_fn that pins the child process to ``core`` (and, where allowed, changes
-    its scheduling priority by ``nice``)."""
-
-    def pin() -> None:
-        if hasattr(os, "sched_setaffinity"):
-            os.sched_setaffinity(0, {core})
-        if nice:
-            try:
-                os.nice(nice)
-            except OSError:  # only root may raise a priority: then the watchers share fairly
-                pass
-
-    return pin
-
-
-def _proc_cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-
-def _proc_rss_bytes(pid: int) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
 class Target:
     """A server process under test: Snakepit, or the raw baseline."""
 
@@ -107,7 +68,7 @@ class Target:
         self.rss_idle = 0
 
     async def start(self) -> None:
-        core, _ = _cores()
+        core, _ = cores()
         if self.kind == "snakepit":
             data = tempfile.mkdtemp(prefix="snakepit-bench-")
             args = ["-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
@@ -119,7 +80,7 @@ class Target:
             args = ["-m", "snakepit.bench.baseline", "--tick-rate", str(self.options.tick_rate),
                     "--frame-bytes", str(self.frame_bytes)]
         self.proc = await asyncio.create_subprocess_exec(
-            sys.executable, *args, preexec_fn=_pin(core),
+            sys.executable, *args, preexec_fn=pin_to(core),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
         assert self.proc.stdout is not None
         line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
@@ -128,7 +89,7 @@ class Target:
             raise RuntimeError(f"{self.kind} did not start: {line!r}")
         self.port = int(match.group(1))
         await asyncio.sleep(0.5)
-        self.rss_idle = _proc_rss_bytes(self.proc.pid)
+        self.rss_idle = rss_bytes(self.proc.pid)
 
     async def shape(self, frame_bytes: int, group: int) -> None:
         """Tell the raw baseline the size of the frames to write from now on, and how many
@@ -155,39 +116,6 @@ class Target:
                 await self.proc.wait()
 
 
-def spectators_program() -> Path | None:
-    """The C watchers (``spectators.c``), compiled once with the machine's C compiler
-    (``$CC``, else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
-    ``~/.cache/snakepit``); None where there is no compiler, and the Python load generator
-    watches instead."""
-    source = Path(__file__).with_name("spectators.c")
-    code = source.read_bytes()
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "snakepit"
-    binary = cache / f"spectators-{hashlib.sha256(code).hexdigest()[:12]}"
-    if binary.exists():
-        return binary
-    compiler = shutil.which(os.environ.get("CC", "cc"))
-    if compiler is None:
-        return None
-    cache.mkdir(parents=True, exist_ok=True, mode=0o700)
-    partial = binary.with_suffix(f".{os.getpid()}")
-    done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"bench: spectators.c did not compile, watching from Python:\n{done.stderr}",
-              file=sys.stderr)
-        return None
-    partial.replace(binary)  # whole or not at all, should two benches compile at once
-    return binary
-
-
-@dataclass
-class _Generator:
-    proc: asyncio.subprocess.Process
-    core: int
-    cpu: tuple[float, float] = (0.0, 0.0)
-
-
 def _arenas(clients: int, options: BenchOptions) -> int:
     """How many arenas the players of a step fill."""
     return max(1, math.ceil(round(clients * options.play_share) / options.arena_size))
@@ -198,85 +126,13 @@ def _per_arena(clients: int, options: BenchOptions) -> int:
     return math.ceil(clients / _arenas(clients, options))
 
 
-async def _generate(target: Target, clients: int, options: BenchOptions
-                    ) -> tuple[list[dict], dict[str, float]]:
-    """Connect ``clients`` from the generators, measure the window all of them share, and
-    return each generator's results and the servers' and generators' figures."""
-    _, cores = _cores()
-    players = round(clients * options.play_share)
-    spectators = clients - players
-    arenas = _arenas(clients, options)
-    count = max(1, min(options.generators, clients))
-    program = spectators_program() if spectators else None
-    gens: list[_Generator] = []
-    for i in range(count):
-        core = cores[i % len(cores)]
-        mine_players = players // count + (i < players % count)
-        mine_spectators = spectators // count + (i < spectators % count)
-        first = i * clients
-        if program is not None and mine_spectators:
-            gens.append(_Generator(await asyncio.create_subprocess_exec(
-                str(program), "127.0.0.1", str(target.port), str(mine_spectators),
-                str(arenas), str(first + mine_players),
-                # It shares a core with the Python players; it sleeps most of the time, and
-                # when frames arrive it must not wait for the players' time slice to end
-                # (a few ms that would count as fan-out delay).
-                preexec_fn=_pin(core, nice=-10),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL), core))
-            mine_spectators = 0
-        if mine_players or mine_spectators:
-            gens.append(_Generator(await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "snakepit.bench.loadgen", "--port", str(target.port),
-                "--players", str(mine_players), "--spectators", str(mine_spectators),
-                "--arenas", str(arenas), "--first", str(first), preexec_fn=_pin(core),
-                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
-                stderr=asyncio.subprocess.DEVNULL), core))
-    assert target.proc is not None
-    pid = target.proc.pid
-
-    async def line(gen: _Generator) -> str:
-        assert gen.proc.stdout is not None
-        return (await gen.proc.stdout.readline()).decode().strip()
-
-    budget = options.warmup + options.seconds + 180
-    ready = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
-    if not all(r.startswith("ready") for r in ready):
-        raise RuntimeError(f"a load generator did not start: {ready!r}")
-    began = time.monotonic() + options.warmup
-    ended = began + options.seconds
-    for gen in gens:
-        assert gen.proc.stdin is not None
-        gen.proc.stdin.write(f"go {began} {ended}\n".encode())
-        await gen.proc.stdin.drain()
-    await asyncio.sleep(max(0.0, began - time.monotonic()))
-    server = [_proc_cpu_seconds(pid)]
-    for gen in gens:
-        gen.cpu = (_proc_cpu_seconds(gen.proc.pid), 0.0)
-    await asyncio.sleep(max(0.0, ended - time.monotonic()))
-    server.append(_proc_cpu_seconds(pid))
-    rss = _proc_rss_bytes(pid)
-    for gen in gens:
-        gen.cpu = (gen.cpu[0], _proc_cpu_seconds(gen.proc.pid))
-    outputs = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
-    for gen in gens:
-        await gen.proc.wait()
-    busiest: dict[int, float] = {}
-    for gen in gens:
-        busiest[gen.core] = busiest.get(gen.core, 0.0) + gen.cpu[1] - gen.cpu[0]
-    figures = {
-        "server_cpu": (server[1] - server[0]) / options.seconds,
-        "server_rss": float(rss),
-        # The busiest generators' core: near 100 %, the generators (not the server) may be
-        # what delays frames.
-        "generator_cpu": max(busiest.values()) / options.seconds,
-    }
-    return [json.loads(out) for out in outputs], figures
-
-
 async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[str, object]:
     """Connect ``clients``, measure one window, and return the step's figures."""
-    results, figures = await _generate(target, clients, options)
+    assert target.proc is not None
+    players = round(clients * options.play_share)
+    results, figures = await generate(
+        target.port, target.proc.pid, players, clients - players, _arenas(clients, options),
+        options.generators, options.warmup, options.seconds)
     began = max(r["began"] for r in results)
     ended = min(r["ended"] for r in results)
     stats = await target.stats(began, ended)

@@ -45,7 +45,7 @@ import aiohttp
 
 from ..server.stats import TickStats
 from ..settings import Settings
-from .controller import _cores, _pin, _proc_cpu_seconds, _proc_rss_bytes
+from .generators import cores, cpu_seconds, pin_to, rss_bytes
 from .histogram import Histogram
 
 _DEFAULTS = Settings()
@@ -95,7 +95,7 @@ class Child:
     async def start(self, core: int, *args: str) -> None:
         with self.log.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", *args, preexec_fn=_pin(core),
+                sys.executable, "-m", *args, preexec_fn=pin_to(core),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=log)
         self._reader = asyncio.create_task(self._read())
 
@@ -165,7 +165,7 @@ class Server(Child):
                 str(o.arena_size), "--bots", "0", "--log-level", "warning",
                 "--max-per-address", str(o.max_per_address), "--header-timeout",
                 str(o.header_timeout),
-                preexec_fn=_pin(core), stdout=asyncio.subprocess.PIPE, stderr=log)
+                preexec_fn=pin_to(core), stdout=asyncio.subprocess.PIPE, stderr=log)
         assert self.proc.stdout is not None
         line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
         match = re.search(r"http://[^:]+:(\d+)/", line)
@@ -183,12 +183,12 @@ class Server(Child):
     @property
     def rss(self) -> int:
         assert self.proc is not None
-        return _proc_rss_bytes(self.proc.pid)
+        return rss_bytes(self.proc.pid)
 
     @property
     def cpu(self) -> float:
         assert self.proc is not None
-        return _proc_cpu_seconds(self.proc.pid)
+        return cpu_seconds(self.proc.pid)
 
     @property
     def waited(self) -> float:
@@ -323,7 +323,7 @@ def _on_core(core: int) -> Iterator[None]:
 
 async def soak(options: SoakOptions) -> Report:
     """Run the soak, print its summary and write its report; returns the report."""
-    server_core, load_cores = _cores()
+    server_core, load_cores = cores()
     options.out.parent.mkdir(parents=True, exist_ok=True)
     with _on_core(load_cores[0]):
         report = await _soak(options, server_core, load_cores[0])

@@ -221,7 +221,7 @@ class World:
         expiry = self.tick + cfg.corpse_ttl
         digits, stones, were = self.digits, self.stones, self._digits_were
         rng, added = self.rng, report.digits_added
-        fading = self._expiring.setdefault(expiry, [])
+        fading: list[Cell] | None = None
         for cell in islice(snake.body, 0, None, cfg.corpse_step):
             if cell in digits or cell in stones or cell in keep_clear:
                 continue
@@ -229,6 +229,8 @@ class World:
             were.setdefault(cell, None)
             digits[cell] = value
             self._digit_expiry[cell] = expiry
+            if fading is None:
+                fading = self._expiring.setdefault(expiry, [])
             fading.append(cell)
             added.append((cell, value))
 

@@ -1,0 +1,173 @@
+"""The load generators of ``snakepit bench``: processes on the spare cores that connect a
+step's clients, and the window they all measure.
+
+Players are Python (``loadgen.py``: they speak the protocol and steer); watchers are the C
+program ``spectators.c`` where a C compiler is at hand (``loadgen.py`` watches otherwise).
+Each generator connects its clients and says ``ready``; then all of them are given the same
+window (``go START END``, ``time.monotonic()`` seconds, which on Linux is one clock for
+every process), over which this module also takes the server's and the generators' CPU
+time from ``/proc``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def cores() -> tuple[int, list[int]]:
+    """The server's core and the generators' cores (the first of the cores this process may
+    use, and the others; on a one-core machine, that core for both)."""
+    usable = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else [0]
+    return usable[0], (usable[1:] or usable)
+
+
+def pin_to(core: int, nice: int = 0) -> Callable[[], None]:
+    """A preexec_fn that pins the child process to ``core`` (and, where allowed, changes
+    its scheduling priority by ``nice``)."""
+
+    def pin() -> None:
+        if hasattr(os, "sched_setaffinity"):
+            os.sched_setaffinity(0, {core})
+        if nice:
+            try:
+                os.nice(nice)
+            except OSError:  # only root may raise a priority: then the watchers share fairly
+                pass
+
+    return pin
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) that process ``pid`` has used so far, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of process ``pid`` now, from /proc (0 if it does not say)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def spectators_program() -> Path | None:
+    """The C watchers (``spectators.c``), compiled once with the machine's C compiler
+    (``$CC``, else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
+    ``~/.cache/snakepit``); None where there is no compiler, and the Python load generator
+    watches instead."""
+    source = Path(__file__).with_name("spectators.c")
+    code = source.read_bytes()
+    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "snakepit"
+    binary = cache / f"spectators-{hashlib.sha256(code).hexdigest()[:12]}"
+    if binary.exists():
+        return binary
+    compiler = shutil.which(os.environ.get("CC", "cc"))
+    if compiler is None:
+        return None
+    cache.mkdir(parents=True, exist_ok=True, mode=0o700)
+    partial = binary.with_suffix(f".{os.getpid()}")
+    done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"bench: spectators.c did not compile, watching from Python:\n{done.stderr}",
+              file=sys.stderr)
+        return None
+    partial.replace(binary)  # whole or not at all, should two benches compile at once
+    return binary
+
+
+@dataclass
+class Generator:
+    """One generator process, the core it is pinned to, and its CPU seconds at the
+    window's ends."""
+
+    proc: asyncio.subprocess.Process
+    core: int
+    cpu: tuple[float, float] = (0.0, 0.0)
+
+
+async def generate(port: int, server_pid: int, players: int, spectators: int, arenas: int,
+                   generators: int, warmup: float, seconds: float,
+                   ) -> tuple[list[dict], dict[str, float]]:
+    """Connect ``players`` and ``spectators`` (who watch ``pit-1`` ... ``pit-ARENAS``) to the
+    server on ``port`` from ``generators`` processes per kind, let them settle for
+    ``warmup`` seconds, measure ``seconds``; return each generator's results and the
+    server's and the generators' figures (CPU shares, the server's RSS)."""
+    _, spare = cores()
+    clients = players + spectators
+    count = max(1, min(generators, clients))
+    program = spectators_program() if spectators else None
+    gens: list[Generator] = []
+    for i in range(count):
+        core = spare[i % len(spare)]
+        mine_players = players // count + (i < players % count)
+        mine_spectators = spectators // count + (i < spectators % count)
+        first = i * clients
+        if program is not None and mine_spectators:
+            gens.append(Generator(await asyncio.create_subprocess_exec(
+                str(program), "127.0.0.1", str(port), str(mine_spectators),
+                str(arenas), str(first + mine_players),
+                # It shares a core with the Python players; it sleeps most of the time, and
+                # when frames arrive it must not wait for the players' time slice to end
+                # (a few ms that would count as fan-out delay).
+                preexec_fn=pin_to(core, nice=-10),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL), core))
+            mine_spectators = 0
+        if mine_players or mine_spectators:
+            gens.append(Generator(await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "snakepit.bench.loadgen", "--port", str(port),
+                "--players", str(mine_players), "--spectators", str(mine_spectators),
+                "--arenas", str(arenas), "--first", str(first), preexec_fn=pin_to(core),
+                stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL), core))
+    async def line(gen: Generator) -> str:
+        assert gen.proc.stdout is not None
+        return (await gen.proc.stdout.readline()).decode().strip()
+
+    budget = warmup + seconds + 180
+    ready = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
+    if not all(r.startswith("ready") for r in ready):
+        raise RuntimeError(f"a load generator did not start: {ready!r}")
+    began = time.monotonic() + warmup
+    ended = began + seconds
+    for gen in gens:
+        assert gen.proc.stdin is not None
+        gen.proc.stdin.write(f"go {began} {ended}\n".encode())
+        await gen.proc.stdin.drain()
+    await asyncio.sleep(max(0.0, began - time.monotonic()))
+    server = [cpu_seconds(server_pid)]
+    for gen in gens:
+        gen.cpu = (cpu_seconds(gen.proc.pid), 0.0)
+    await asyncio.sleep(max(0.0, ended - time.monotonic()))
+    server.append(cpu_seconds(server_pid))
+    rss = rss_bytes(server_pid)
+    for gen in gens:
+        gen.cpu = (gen.cpu[0], cpu_seconds(gen.proc.pid))
+    outputs = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
+    for gen in gens:
+        await gen.proc.wait()
+    busiest: dict[int, float] = {}
+    for gen in gens:
+        busiest[gen.core] = busiest.get(gen.core, 0.0) + gen.cpu[1] - gen.cpu[0]
+    figures = {
+        "server_cpu": (server[1] - server[0]) / seconds,
+        "server_rss": float(rss),
+        # The busiest generators' core: near 100 %, the generators (not the server) may be
+        # what delays frames.
+        "generator_cpu": max(busiest.values()) / seconds,
+    }
+    return [json.loads(out) for out in outputs], figures
