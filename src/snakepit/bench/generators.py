@@ -33,18 +33,12 @@ def cores() -> tuple[int, list[int]]:
     return usable[0], (usable[1:] or usable)
 
 
-def pin_to(core: int, nice: int = 0) -> Callable[[], None]:
-    """A preexec_fn that pins the child process to ``core`` (and, where allowed, changes
-    its scheduling priority by ``nice``)."""
+def pin_to(core: int) -> Callable[[], None]:
+    """A preexec_fn that pins the child process to ``core``."""
 
     def pin() -> None:
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {core})
-        if nice:
-            try:
-                os.nice(nice)
-            except OSError:  # only root may raise a priority: then the watchers share fairly
-                pass
 
     return pin
 
@@ -119,11 +113,7 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
         if program is not None and mine_spectators:
             gens.append(Generator(await asyncio.create_subprocess_exec(
                 str(program), "127.0.0.1", str(port), str(mine_spectators),
-                str(arenas), str(first + mine_players),
-                # It shares a core with the Python players; it sleeps most of the time, and
-                # when frames arrive it must not wait for the players' time slice to end
-                # (a few ms that would count as fan-out delay).
-                preexec_fn=pin_to(core, nice=-10),
+                str(arenas), str(first + mine_players), preexec_fn=pin_to(core),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL), core))
             mine_spectators = 0
