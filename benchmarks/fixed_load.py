@@ -1,0 +1,90 @@
+"""One fixed load for a while: what it costs the server, second by second.
+
+Starts ``snakepit serve`` pinned to core 0 (as ``snakepit bench`` does: no bots, no cap per
+address), connects ``--players`` players (Python, ``snakepit.bench.loadgen``) and
+``--watchers`` watchers (``spectators.c``, or Python without a C compiler) from core 1,
+spread over ``--arenas`` arenas (default: as many as the players fill), holds them for
+``--seconds`` and prints the server's CPU (user and system) and its late ticks; with
+``--verbose``, a line a second. Where ``snakepit bench`` finds a capacity, this is for
+comparing two versions of the server at one load (run them alternately: this machine's
+speed drifts from one minute to the next). Only ever targets 127.0.0.1.
+
+    .venv/bin/python benchmarks/fixed_load.py --players 1500 --watchers 4500 --seconds 20
+    .venv/bin/python benchmarks/fixed_load.py --players 0 --watchers 6000 --arenas 94
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import tempfile
+import time
+
+import aiohttp
+
+from snakepit import eventloop
+from snakepit.bench.generators import cores, cpu_seconds, generate, pin_to
+
+
+async def run(players: int, watchers: int, arenas: int, seconds: float, verbose: bool) -> None:
+    server_core, _ = cores()
+    data = tempfile.mkdtemp(prefix="snakepit-fixed-load-")
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
+        "--bots", "0", "--max-per-address", "0", "--log-level", "warning",
+        preexec_fn=pin_to(server_core), stdout=asyncio.subprocess.PIPE)
+    assert server.stdout is not None
+    line = (await server.stdout.readline()).decode()
+    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    try:
+        load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
+                                            3.0, seconds))
+        async with aiohttp.ClientSession() as http:
+            while not load.done():  # a line a second once the window is open
+                before, at = cpu_seconds(server.pid), time.monotonic()
+                await asyncio.wait([load], timeout=1.0)
+                if verbose and not load.done():
+                    url = f"http://127.0.0.1:{port}/api/stats?since={at}"
+                    async with http.get(url) as response:
+                        stats = await response.json()
+                    share = (cpu_seconds(server.pid) - before) / (time.monotonic() - at)
+                    print(f"ticks {stats.get('ticks', 0)}, late {stats.get('overrun_ticks', 0)}, "
+                          f"late p99 {stats.get('late_p99_ms', 0):.1f} ms, frame "
+                          f"{stats.get('frame_bytes_mean', 0):.0f} B, cpu {100 * share:.0f} %")
+            results, figures = load.result()
+            window = (min(r["began"] for r in results), max(r["ended"] for r in results))
+            url = f"http://127.0.0.1:{port}/api/stats?since={window[0]}&until={window[1]}"
+            async with http.get(url) as response:
+                stats = await response.json()
+    finally:
+        server.terminate()
+        await server.wait()
+    ticks = stats.get("ticks", 0)
+    deaths = sum(r.get("deaths", 0) for r in results)
+    print(json.dumps({
+        "players": players, "watchers": watchers, "arenas": arenas, "seconds": seconds,
+        "server_cpu_percent": round(100 * figures["server_cpu"], 1),
+        "generator_cpu_percent": round(100 * figures["generator_cpu"], 1),
+        "late_ticks_percent": round(100 * stats.get("overrun_ticks", 0) / max(ticks, 1), 2),
+        "tick_work_p50_ms": stats.get("work_p50_ms"), "tick_work_p99_ms": stats.get("work_p99_ms"),
+        "deaths_per_second": round(deaths / seconds, 1),
+    }))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--players", type=int, default=1500)
+    parser.add_argument("--watchers", type=int, default=4500)
+    parser.add_argument("--arenas", type=int, default=0,
+                        help="arenas the watchers spread over (default: those the players fill)")
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--verbose", action="store_true", help="a line a second")
+    args = parser.parse_args()
+    arenas = args.arenas or max(1, -(-args.players // 16))
+    eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose))
+
+
+if __name__ == "__main__":
+    main()
