@@ -4,8 +4,8 @@ Starts ``snakepit serve`` pinned to core 0 (as ``snakepit bench`` does: no bots,
 address), connects ``--players`` players (Python, ``snakepit.bench.loadgen``) and
 ``--watchers`` watchers (``spectators.c``, or Python without a C compiler) from core 1,
 spread over ``--arenas`` arenas (default: as many as the players fill), holds them for
-``--seconds`` and prints the server's CPU (user and system) and its late ticks; with
-``--verbose``, a line a second. Where ``snakepit bench`` finds a capacity, this is for
+``--seconds`` and prints the server's CPU and its late ticks over that window; with
+``--verbose``, a line a second from the start (connecting and settling included). Where ``snakepit bench`` finds a capacity, this is for
 comparing two versions of the server at one load (run them alternately: this machine's
 speed drifts from one minute to the next). Only ever targets 127.0.0.1.
 
@@ -42,7 +42,7 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
                                             3.0, seconds))
         async with aiohttp.ClientSession() as http:
-            while not load.done():  # a line a second once the window is open
+            while not load.done():  # a line a second
                 before, at = cpu_seconds(server.pid), time.monotonic()
                 await asyncio.wait([load], timeout=1.0)
                 if verbose and not load.done():

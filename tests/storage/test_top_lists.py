@@ -171,6 +171,20 @@ def test_an_old_file_is_summarised_once_and_opens_again_unchanged(tmp_path):
     again.close()
 
 
+def test_opening_an_old_file_drops_the_index_nothing_reads_and_keeps_its_games(tmp_path):
+    path = tmp_path / "scores.sqlite3"
+    write_old_file(path, [game("ann", 5), game("bob", 7, DAY0)])
+    store = SqliteScoreStore(path)
+    indexes = {name for (name,) in store._db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'games'")}
+    assert "games_by_name_score" not in indexes and "games_by_time" in indexes
+    assert [(r.name, r.score) for r in store.best(10)] == [("bob", 7), ("ann", 5)]
+    store.add([game("ann", 8)])
+    assert [(r.name, r.score) for r in store.best(10)] == [("ann", 8), ("bob", 7)]
+    assert store.integrity() == "ok"
+    store.close()
+
+
 def test_games_added_by_an_older_version_after_the_summaries_are_summarised_on_opening(
     tmp_path,
 ):

@@ -139,8 +139,13 @@ class Connection(asyncio.Protocol):
         self.group = self.baseline.add(self.transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._leave()
+
+    def _leave(self) -> None:
+        """Out of its group (once: after a close frame, or when the connection is lost)."""
         if self.group is not None and self.transport in self.group.clients:
             self.group.clients.remove(self.transport)
+        self.group = None
 
     def _frames(self, data: bytes) -> None:
         """Drop what clients send, but answer a close frame as any server must (the load
@@ -161,6 +166,7 @@ class Connection(asyncio.Protocol):
             if end > len(buffer):
                 break
             if buffer[at] & 0x0F == 0x8 and self.transport is not None:
+                self._leave()  # nothing is written after the close frame
                 self.transport.write(close_frame(1000))
                 self.transport.close()
                 return

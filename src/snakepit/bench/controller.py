@@ -11,7 +11,7 @@ their ratio is the figure that means the same on any machine.
 
 The two ramps are interleaved step by step (Snakepit at N, raw at N, Snakepit at the next
 N...) rather than run one after the other: on a shared machine whose speed drifts by tens
-of per cent over minutes, each pair of steps is measured within the same half minute, so
+of per cent over minutes, each pair of steps is measured within the same minute, so
 the drift does not end up in the ratio. (An idle server costs its core nothing: Snakepit's
 arenas sleep with nobody in them, the baseline has no clients to write to.) A step that
 does not hold is measured again, up to ``tries`` times in all, each server in turn, so that
@@ -33,7 +33,7 @@ from pathlib import Path
 
 import aiohttp
 
-from .generators import cores, generate, pin_to, rss_bytes, spectators_program
+from .generators import GeneratorFailed, cores, generate, pin_to, rss_bytes, spectators_program
 from .histogram import Histogram
 
 OVERRUN_LIMIT = 0.01
@@ -130,9 +130,12 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
     """Connect ``clients``, measure one window, and return the step's figures."""
     assert target.proc is not None
     players = round(clients * options.play_share)
-    results, figures = await generate(
-        target.port, target.proc.pid, players, clients - players, _arenas(clients, options),
-        options.generators, options.warmup, options.seconds)
+    try:
+        results, figures = await generate(
+            target.port, target.proc.pid, players, clients - players,
+            _arenas(clients, options), options.generators, options.warmup, options.seconds)
+    except GeneratorFailed as exc:
+        return _failed(clients, str(exc))
     began = max(r["began"] for r in results)
     ended = min(r["ended"] for r in results)
     stats = await target.stats(began, ended)
@@ -171,6 +174,24 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None
         and delay_p99 <= DELAY_P99_LIMIT_MS
         and step["frames_per_client_per_second"] >= 0.95 * options.tick_rate)
+    return step
+
+
+#: Every figure of a step (the keys of ``run_step``'s answer).
+FIGURES = (
+    "connected", "closed_by_server", "arenas", "ticks_per_second_per_arena",
+    "tick_overrun_share", "tick_work_p50_ms", "tick_work_p99_ms", "fanout_delay_p50_ms",
+    "fanout_delay_p99_ms", "bytes_per_client_per_tick", "server_cpu_percent",
+    "server_rss_mb", "server_rss_per_client_kb", "input_to_frame_p50_ms",
+    "input_to_frame_p99_ms", "frames_per_client_per_second", "generator_cpu_percent",
+)
+
+
+def _failed(clients: int, error: str) -> dict[str, object]:
+    """A step whose load generators failed: no figures, and it did not hold."""
+    print(f"bench: {clients} clients: {error}", file=sys.stderr, flush=True)
+    step: dict[str, object] = {"clients": clients, **dict.fromkeys(FIGURES)}
+    step.update(connected=0, tick_overrun_share=1.0, error=error, holds=False)
     return step
 
 

@@ -12,6 +12,7 @@ time from ``/proc``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import hashlib
 import json
 import os
@@ -57,6 +58,7 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+@functools.cache
 def spectators_program() -> Path | None:
     """The C watchers (``spectators.c``), compiled once with the machine's C compiler
     (``$CC``, else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
@@ -124,6 +126,27 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
                 "--arenas", str(arenas), "--first", str(first), preexec_fn=pin_to(core),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL), core))
+    try:
+        return await _measure(gens, server_pid, warmup, seconds)
+    except (OSError, ValueError, TimeoutError) as exc:  # a generator died, hung or garbled
+        raise GeneratorFailed(f"a load generator failed: {exc!r}") from exc
+    finally:  # whatever happened, no generator outlives its step
+        for gen in gens:
+            if gen.proc.returncode is None:
+                gen.proc.kill()
+                await gen.proc.wait()
+
+
+class GeneratorFailed(RuntimeError):
+    """A load generator did not start, died, hung or printed nonsense: the step has no
+    figures (the bench counts it as a step that did not hold)."""
+
+
+async def _measure(gens: list[Generator], server_pid: int, warmup: float, seconds: float,
+                   ) -> tuple[list[dict], dict[str, float]]:
+    """Wait until every generator is ready, give them all the same window, take the CPU
+    figures at its ends, and collect the results."""
+
     async def line(gen: Generator) -> str:
         assert gen.proc.stdout is not None
         return (await gen.proc.stdout.readline()).decode().strip()
@@ -131,7 +154,7 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
     budget = warmup + seconds + 180
     ready = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
     if not all(r.startswith("ready") for r in ready):
-        raise RuntimeError(f"a load generator did not start: {ready!r}")
+        raise ValueError(f"not ready: {ready!r}")
     began = time.monotonic() + warmup
     ended = began + seconds
     for gen in gens:
@@ -149,7 +172,7 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
         gen.cpu = (gen.cpu[0], cpu_seconds(gen.proc.pid))
     outputs = await asyncio.wait_for(asyncio.gather(*(line(g) for g in gens)), budget)
     for gen in gens:
-        await gen.proc.wait()
+        await asyncio.wait_for(gen.proc.wait(), budget)
     busiest: dict[int, float] = {}
     for gen in gens:
         busiest[gen.core] = busiest.get(gen.core, 0.0) + gen.cpu[1] - gen.cpu[0]

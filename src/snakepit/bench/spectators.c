@@ -94,6 +94,10 @@ static void send_frame(struct conn *c, unsigned char opcode, const void *payload
 
 static void finish(struct conn *c) {
     if (c->state == DONE) return;
+    if (c->state == CONNECTING || c->state == HANDSHAKE) { /* never upgraded: a failure */
+        errors++;
+        failed++;
+    }
     if (c->state == OPEN && measuring()) closed_by_server++;
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
@@ -104,6 +108,7 @@ static void finish(struct conn *c) {
 }
 
 static void text(const unsigned char *p, size_t n, size_t wire) {
+    /* `wire`: the message's bytes on the wire, header included */
     static const char frame[] = "{\"type\":\"frame\"";
     if (!measuring()) return;
     bytes_in += wire;
@@ -135,10 +140,16 @@ static void frames_in(struct conn *c) {
             for (int i = 0; i < 8; i++) n = (n << 8) | b[2 + i];
             head = 10;
         }
+        if (n > (64u << 20)) { /* no server message is this long: a broken stream */
+            errors++;
+            c->state = CLOSING;
+            finish(c);
+            return;
+        }
         if (c->len - at < head + n) break;
         unsigned char *payload = b + head;
         if (opcode == 0x1) {
-            text(payload, n, n + (n < 126 ? 2 : 4));
+            text(payload, n, head + n);
         } else if (opcode == 0x9) {
             send_frame(c, 0xA, payload, n < 125 ? n : 125);
         } else if (opcode == 0x8) { /* the server's close, or its answer to ours */
@@ -161,10 +172,7 @@ static void handshake_in(struct conn *c) {
     unsigned char *end = memmem(c->buf, c->len, "\r\n\r\n", 4);
     if (end == NULL) return;
     if (c->len < 12 || memcmp(c->buf, "HTTP/1.1 101", 12) != 0) {
-        errors++;
-        failed++;
-        c->state = CLOSING;
-        finish(c);
+        finish(c); /* refused (a 4xx or 5xx): counted as a failure there */
         return;
     }
     size_t used = (size_t)(end + 4 - c->buf);
@@ -195,7 +203,10 @@ static void readable(struct conn *c) {
             continue;
         }
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) break;
-        finish(c); /* end of stream, or an error */
+        /* End of stream, or an error: what came before it still counts. */
+        if (c->state == HANDSHAKE) handshake_in(c);
+        else if (c->state == OPEN || c->state == CLOSING) frames_in(c);
+        finish(c);
         return;
     }
     if (c->state == HANDSHAKE) handshake_in(c);
@@ -207,10 +218,7 @@ static void connected(struct conn *c, const char *host, int port) {
     socklen_t size = sizeof problem;
     getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &problem, &size);
     if (problem != 0) {
-        errors++;
-        failed++;
-        c->state = CLOSING;
-        finish(c);
+        finish(c); /* counted as a failure there */
         return;
     }
     char request[256];
@@ -219,10 +227,7 @@ static void connected(struct conn *c, const char *host, int port) {
                      "Connection: Upgrade\r\nSec-WebSocket-Key: c25ha2VwaXQtYmVuY2gtMA==\r\n"
                      "Sec-WebSocket-Version: 13\r\n\r\n", host, port);
     if (write(c->fd, request, (size_t)n) != n) {
-        errors++;
-        failed++;
-        c->state = CLOSING;
-        finish(c);
+        finish(c); /* counted as a failure there */
         return;
     }
     c->state = HANDSHAKE;

@@ -15,6 +15,8 @@ import random
 
 def below(rng: random.Random, n: int) -> int:
     """A uniform integer ``0 <= k < n`` (``n`` at least 1)."""
+    if n < 1:
+        raise ValueError(f"nothing to draw below {n}")
     bits = n.bit_length()
     getrandbits = rng.getrandbits
     k = getrandbits(bits)

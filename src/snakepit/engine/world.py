@@ -75,7 +75,6 @@ class World:
         scored: set[int] = set()
         joins: list[Join] = []
         self._digits_were = digits_were = {}
-        stones_before = set(self.stones)
 
         for intent in intents:  # stage 1
             if isinstance(intent, Turn):
@@ -155,32 +154,28 @@ class World:
                 snake.grow += value
                 snake.eaten += value
                 scored.add(sid)
-                report.digits_removed.append(head)
 
         self._upkeep(report)  # stage 7
         for join in joins:  # stage 8
             self._spawn(join, report)
         report.deaths.sort(key=lambda death: death.snake_id)
         report.scores = [(s, self.snakes[s].score) for s in sorted(scored) if s in self.snakes]
-        self._net_cells(report, stones_before)
+        self._net_digits(report)
         return report
 
     # -- stages' helpers ---------------------------------------------------------------------
 
-    def _net_cells(self, report: TickReport, stones: set[Cell]) -> None:
-        """Report each touched cell's net change, in cell order, so that a cell emptied and
-        filled again within the tick (or the reverse) comes out right in any order of applying.
-        (Every change of a digit's cell noted what the cell held when the step began.)
+    def _net_digits(self, report: TickReport) -> None:
+        """Report each changed digit cell's net change, in cell order, so that a cell emptied
+        and filled again within the tick (or the reverse) comes out right in any order of
+        applying. (Every change of a digit's cell noted what the cell held when the step
+        began, in ``_digits_were``.)
         """
         were, digits = self._digits_were, self.digits
         touched = sorted(were)
         report.digits_added = [(c, digits[c]) for c in touched
                                if c in digits and were[c] != digits[c]]
         report.digits_removed = [c for c in touched if were[c] is not None and c not in digits]
-        if report.stones_added or report.stones_removed:
-            touched = sorted(set(report.stones_added) | set(report.stones_removed))
-            report.stones_added = [c for c in touched if c in self.stones and c not in stones]
-            report.stones_removed = [c for c in touched if c in stones and c not in self.stones]
 
     def _queue_turn(self, turn: Turn) -> None:
         snake = self.snakes.get(turn.snake_id)
@@ -219,8 +214,7 @@ class World:
             del occupancy[cell]
         cfg = self.config
         expiry = self.tick + cfg.corpse_ttl
-        digits, stones, were = self.digits, self.stones, self._digits_were
-        rng, added = self.rng, report.digits_added
+        digits, stones, were, rng = self.digits, self.stones, self._digits_were, self.rng
         fading: list[Cell] | None = None
         for cell in islice(snake.body, 0, None, cfg.corpse_step):
             if cell in digits or cell in stones or cell in keep_clear:
@@ -232,17 +226,16 @@ class World:
             if fading is None:
                 fading = self._expiring.setdefault(expiry, [])
             fading.append(cell)
-            added.append((cell, value))
 
     def _upkeep(self, report: TickReport) -> None:
+        stones_were: dict[Cell, bool] = {}  # a stone's cell that changed: was there one?
         for cell in self._expiring.pop(self.tick, ()):
             if self._digit_expiry.get(cell) == self.tick:
                 del self._digit_expiry[cell]
                 self._digits_were.setdefault(cell, self.digits.pop(cell))
-                report.digits_removed.append(cell)
             elif self.stones.get(cell) == self.tick:
                 del self.stones[cell]
-                report.stones_removed.append(cell)
+                stones_were.setdefault(cell, True)
 
         cfg = self.config
         taken = (self.occupancy, self.digits, self.stones)
@@ -257,7 +250,13 @@ class World:
                 crumbles = self.tick + cfg.stone_ttl + below(self.rng, cfg.stone_ttl // 2 + 1)
                 self.stones[cell] = crumbles
                 self._expiring.setdefault(crumbles, []).append(cell)
-                report.stones_added.append(cell)
+                stones_were.setdefault(cell, False)
+        if stones_were:  # each changed cell's net change, in cell order (see _net_digits)
+            for cell in sorted(stones_were):
+                if stones_were[cell] and cell not in self.stones:
+                    report.stones_removed.append(cell)
+                elif not stones_were[cell] and cell in self.stones:
+                    report.stones_added.append(cell)
 
         wanted = cfg.digits_base + cfg.digits_per_snake * len(self.snakes)
         while len(self.digits) < wanted:
@@ -267,7 +266,6 @@ class World:
             value = digit(self.rng, 9)
             self._digits_were.setdefault(cell, None)
             self.digits[cell] = value
-            report.digits_added.append((cell, value))
 
     def _spawn(self, join: Join, report: TickReport) -> None:
         cfg = self.config

@@ -30,12 +30,12 @@ log = logging.getLogger("snakepit.client")
 _KEPT = (Spawned, Died, Saved)
 
 
-def _ignore(frame: bytes) -> None:
-    pass
+def discard(frame: bytes) -> None:
+    """A ``write`` that writes nothing (a client closing, cut, suspended, or a bot)."""
 
 
-def _nothing() -> None:
-    pass
+def unwired() -> None:
+    """The ``on_rewire`` of a client no arena is listening to."""
 
 
 class Client:
@@ -61,11 +61,11 @@ class Client:
         #: The connection this client is written to (None: a bot, or suspended).
         self.socket = socket
         #: Writes framed bytes to the connection (or drops them when there is none).
-        self._out = socket.write if socket is not None else _ignore
+        self._out = socket.write if socket is not None else discard
         #: What the arena's fan-out calls with each tick's frame bytes. Whenever it changes,
         #: ``on_rewire`` is called (the arena keeps a list of its clients' writes).
         self.write = self._fan_out_writer()
-        self.on_rewire: Callable[[], None] = _nothing
+        self.on_rewire: Callable[[], None] = unwired
         #: Told of every drop (``cut``), by reason.
         self._metrics = metrics
         #: The connection dropped and the session waits to be resumed (see resume.py).
@@ -81,14 +81,14 @@ class Client:
     def suspend(self) -> None:
         """The connection is gone but the session may be resumed: send nothing for now."""
         self.socket = None
-        self.write = self._out = _ignore
+        self.write = self._out = discard
         self.suspended = True
         self.on_rewire()
 
     def rebind(self, socket: WebSocket | None) -> list[msgspec.Struct]:
         """Carry on over a new connection; return the messages kept meanwhile."""
         self.socket = socket
-        self._out = socket.write if socket is not None else _ignore
+        self._out = socket.write if socket is not None else discard
         self.write = self._fan_out_writer()
         self.on_rewire()
         self.suspended = False
@@ -99,7 +99,7 @@ class Client:
     def socket_closing(self, socket: WebSocket) -> None:
         """``socket`` is closing: if it is still this client's, write nothing more to it."""
         if self.socket is socket:
-            self.write = self._out = _ignore
+            self.write = self._out = discard
             self.on_rewire()
 
     def advance(self, event: str) -> None:
@@ -132,7 +132,7 @@ class Client:
         log.info("drop client=%d peer=%s reason=%s", self.id, self.peer, reason)
         if self._metrics is not None:
             self._metrics.dropped(reason)
-        self.write = self._out = _ignore
+        self.write = self._out = discard
         self.on_rewire()
         if self.socket is not None:
             self.socket.close(code, message)

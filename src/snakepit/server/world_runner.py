@@ -27,7 +27,7 @@ from ..protocol import encode
 from ..protocol import frames as wire
 from ..protocol.messages import Died, Error, Saved, Spawned
 from .bots import ArenaBots
-from .client import Client, _ignore, _nothing
+from .client import Client, discard, unwired
 from .lifecycle import Phase
 from .metrics import Metrics
 from .stats import TickStats
@@ -133,7 +133,7 @@ class WorldRunner:
         if self.clients.pop(client.id, None) is not None:
             self._writers = None
             if client.on_rewire == self._rewire:
-                client.on_rewire = _nothing
+                client.on_rewire = unwired
         if self._joining.pop(client.id, None) is not None:
             self._intents = [i for i in self._intents
                              if not (isinstance(i, Join) and i.ref == client.id)]
@@ -318,19 +318,21 @@ class WorldRunner:
                 write(frame)
             return
         slots, told = self._slots, []
-        for client_id, framed in news.items():
-            i = slots.get(client_id)
-            if i is None:  # it left since: the news is no longer anyone's
-                continue
-            write = writers[i]
-            write(framed + frame)
-            writers[i] = _ignore  # this client has had its frame
-            told.append((i, write))
-        for write in writers:
-            write(frame)
-        for i, write in told:
-            writers[i] = write
-        news.clear()
+        try:
+            for client_id, framed in news.items():
+                i = slots.get(client_id)
+                if i is None:  # it left since: the news is no longer anyone's
+                    continue
+                write = writers[i]
+                write(framed + frame)
+                writers[i] = discard  # this client has had its frame
+                told.append((i, write))
+            for write in writers:
+                write(frame)
+        finally:  # even if a write raised: the list stays everyone's, the news is gone
+            for i, write in told:
+                writers[i] = write
+            news.clear()
 
     def _tell(self, client: Client, message: Spawned | Error | Died | Saved) -> None:
         """A message for one client, sent just before the next frame and in the same write
