@@ -36,8 +36,8 @@ from collections.abc import Container, Iterable
 from itertools import islice
 
 from .collisions import eliminate
-from .dice import below, digit
 from .config import WorldConfig
+from .dice import below, digit
 from .geometry import Cell
 from .model import Cause, Death, Join, Leave, Move, Snake, Spawn, TickReport, Turn
 from .placement import far_from, find_cell, free_cell, place_snake

@@ -12,8 +12,8 @@ from ..replay import Recorder, ReplayLibrary
 from ..settings import Settings
 from ..storage import SqliteScoreStore
 from .arenas import Arenas
-from .resume import Resumes
 from .metrics import Metrics
+from .resume import Resumes
 from .scoreboard import Scoreboard
 from .stats import TickStats
 
