@@ -11,29 +11,54 @@ speed drifts from one minute to the next). Only ever targets 127.0.0.1.
 
     .venv/bin/python benchmarks/fixed_load.py --players 1500 --watchers 4500 --seconds 20
     .venv/bin/python benchmarks/fixed_load.py --players 0 --watchers 6000 --arenas 94
+
+With ``--sample FILE`` the server runs under ``benchmarks/sampler.py`` (a CPU-time
+sampler; its folded stacks go to FILE) and the heaviest functions are printed, as shares
+of all the server's samples (start-up included: use a long ``--seconds``).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
 import json
+import os
 import sys
 import tempfile
 import time
+from pathlib import Path
 
 import aiohttp
 
 from snakepit import eventloop
 from snakepit.bench.generators import cores, cpu_seconds, generate, pin_to
 
+SAMPLER = Path(__file__).with_name("sampler.py")
 
-async def run(players: int, watchers: int, arenas: int, seconds: float, verbose: bool) -> None:
+
+def heaviest(folded: str, count: int = 25) -> list[tuple[float, str]]:
+    """The functions in most of the samples of a folded-stacks file (each counted once per
+    stack it is in), as (share, "file:function")."""
+    within: collections.Counter[str] = collections.Counter()
+    total = 0
+    for line in Path(folded).read_text().splitlines():
+        stack, samples = line.rsplit(" ", 1)
+        total += int(samples)
+        for name in {frame.rsplit(":", 1)[0] for frame in stack.split(";")}:
+            within[name] += int(samples)
+    return [(n / max(total, 1), name) for name, n in within.most_common(count)]
+
+
+async def run(players: int, watchers: int, arenas: int, seconds: float, verbose: bool,
+              sample: str | None = None) -> None:
     server_core, _ = cores()
     data = tempfile.mkdtemp(prefix="snakepit-fixed-load-")
+    serve = ["-m", "snakepit"] if sample is None else [str(SAMPLER)]
+    env = dict(os.environ, SNAKEPIT_SAMPLES=os.path.abspath(sample or "samples.folded"))
     server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
-        "--bots", "0", "--max-per-address", "0", "--log-level", "warning",
+        sys.executable, *serve, "serve", "--port", "0", "--data-dir", data,
+        "--bots", "0", "--max-per-address", "0", "--log-level", "warning", env=env,
         preexec_fn=pin_to(server_core), stdout=asyncio.subprocess.PIPE)
     assert server.stdout is not None
     line = (await server.stdout.readline()).decode()
@@ -71,6 +96,9 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         "tick_work_p50_ms": stats.get("work_p50_ms"), "tick_work_p99_ms": stats.get("work_p99_ms"),
         "deaths_per_second": round(deaths / seconds, 1),
     }))
+    if sample is not None:
+        for share, name in heaviest(sample):
+            print(f"{100 * share:5.1f} %  {name}")
 
 
 def main() -> None:
@@ -81,9 +109,12 @@ def main() -> None:
                         help="arenas the watchers spread over (default: those the players fill)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--verbose", action="store_true", help="a line a second")
+    parser.add_argument("--sample", metavar="FILE",
+                        help="run the server under benchmarks/sampler.py, stacks to FILE")
     args = parser.parse_args()
     arenas = args.arenas or max(1, -(-args.players // 16))
-    eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose))
+    eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose,
+                      args.sample))
 
 
 if __name__ == "__main__":
