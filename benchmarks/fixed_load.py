@@ -55,7 +55,7 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
     server_core, _ = cores()
     data = tempfile.mkdtemp(prefix="snakepit-fixed-load-")
     serve = ["-m", "snakepit"] if sample is None else [str(SAMPLER)]
-    env = dict(os.environ, SNAKEPIT_SAMPLES=os.path.abspath(sample or "samples.folded"))
+    env = None if sample is None else dict(os.environ, SNAKEPIT_SAMPLES=os.path.abspath(sample))
     server = await asyncio.create_subprocess_exec(
         sys.executable, *serve, "serve", "--port", "0", "--data-dir", data,
         "--bots", "0", "--max-per-address", "0", "--log-level", "warning", env=env,
