@@ -14,7 +14,14 @@ speed drifts from one minute to the next). Only ever targets 127.0.0.1.
 
 With ``--sample FILE`` the server runs under ``benchmarks/sampler.py`` (a CPU-time
 sampler; its folded stacks go to FILE) and the heaviest functions are printed, as shares
-of all the server's samples (start-up included: use a long ``--seconds``).
+of all the server's samples (start-up included: use a long ``--seconds``). With
+``--raw FRAME_BYTES`` the same clients load the raw baseline of ``snakepit bench`` instead
+(frames of that size, in groups as large as the arenas), for the same figures of the
+server that only writes. Besides the server's own CPU, the output says how its whole core
+spent the window (``server_core_percent``: user, system, interrupts, idle, from
+/proc/stat).
+
+    .venv/bin/python benchmarks/fixed_load.py --players 1000 --watchers 3000 --raw 560
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ import asyncio
 import collections
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -32,7 +40,7 @@ from pathlib import Path
 import aiohttp
 
 from snakepit import eventloop
-from snakepit.bench.generators import cores, cpu_seconds, generate, pin_to
+from snakepit.bench.generators import CORE_TIMES, cores, cpu_seconds, generate, pin_to
 
 SAMPLER = Path(__file__).with_name("sampler.py")
 
@@ -51,18 +59,28 @@ def heaviest(folded: str, count: int = 25) -> list[tuple[float, str]]:
 
 
 async def run(players: int, watchers: int, arenas: int, seconds: float, verbose: bool,
-              sample: str | None = None) -> None:
+              sample: str | None = None, raw: int | None = None) -> None:
     server_core, _ = cores()
     data = tempfile.mkdtemp(prefix="snakepit-fixed-load-")
     serve = ["-m", "snakepit"] if sample is None else [str(SAMPLER)]
     env = None if sample is None else dict(os.environ, SNAKEPIT_SAMPLES=os.path.abspath(sample))
+    if raw is None:
+        args = [*serve, "serve", "--port", "0", "--data-dir", data, "--bots", "0",
+                "--max-per-address", "0", "--log-level", "warning"]
+    else:  # the raw baseline, in groups as large as the arenas would be
+        args = ["-m", "snakepit.bench.baseline", "--frame-bytes", str(raw)]
     server = await asyncio.create_subprocess_exec(
-        sys.executable, *serve, "serve", "--port", "0", "--data-dir", data,
-        "--bots", "0", "--max-per-address", "0", "--log-level", "warning", env=env,
-        preexec_fn=pin_to(server_core), stdout=asyncio.subprocess.PIPE)
+        sys.executable, *args, env=env, preexec_fn=pin_to(server_core),
+        stdout=asyncio.subprocess.PIPE)
     assert server.stdout is not None
     line = (await server.stdout.readline()).decode()
-    port = int(line.rsplit(":", 1)[1].split("/")[0])
+    port = int(re.search(r"http://[^:]+:(\d+)/", line).group(1))  # type: ignore[union-attr]
+    if raw is not None:
+        group = -(-(players + watchers) // arenas)
+        async with aiohttp.ClientSession() as http:
+            url = f"http://127.0.0.1:{port}/api/shape?frame_bytes={raw}&group={group}"
+            async with http.get(url) as response:
+                response.raise_for_status()
     try:
         load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
                                             3.0, seconds))
@@ -95,6 +113,8 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         "late_ticks_percent": round(100 * stats.get("overrun_ticks", 0) / max(ticks, 1), 2),
         "tick_work_p50_ms": stats.get("work_p50_ms"), "tick_work_p99_ms": stats.get("work_p99_ms"),
         "deaths_per_second": round(deaths / seconds, 1),
+        "server_core_percent": {name: round(100 * figures[f"server_core_{name}"], 1)
+                                for name in CORE_TIMES},
     }))
     if sample is not None:
         for share, name in heaviest(sample):
@@ -109,12 +129,17 @@ def main() -> None:
                         help="arenas the watchers spread over (default: those the players fill)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--verbose", action="store_true", help="a line a second")
+    parser.add_argument("--raw", type=int, metavar="FRAME_BYTES",
+                        help="load the raw baseline instead, writing frames of FRAME_BYTES "
+                        "in groups as large as the arenas would be")
     parser.add_argument("--sample", metavar="FILE",
                         help="run the server under benchmarks/sampler.py, stacks to FILE")
     args = parser.parse_args()
+    if args.raw is not None and args.sample is not None:
+        parser.error("--sample samples Snakepit's server, not the raw baseline")
     arenas = args.arenas or max(1, -(-args.players // 16))
     eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose,
-                      args.sample))
+                      args.sample, args.raw))
 
 
 if __name__ == "__main__":

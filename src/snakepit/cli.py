@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import eventloop
+from .bench.ramp import DEFAULT_STEPS, parse_steps
 from .settings import Settings
 
 log = logging.getLogger("snakepit")
@@ -112,8 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
         "of the same size; report each step's figures, the capacity of each, and their "
         "ratio. Writes a JSON report and a PNG chart. Only ever targets 127.0.0.1.",
     )
-    bench.add_argument("--steps", default="1000,2000,4000,6000,8000,10000,12000",
-                       help="client counts of the ramp, comma separated (default %(default)s)")
+    bench.add_argument("--steps", default=DEFAULT_STEPS,
+                       help="client counts of the ramp: counts and ranges FIRST-LAST/STEP, "
+                       "comma separated (default %(default)s)")
     bench.add_argument("--seconds", type=float, default=8.0,
                        help="measuring window per step (default %(default)s)")
     bench.add_argument("--warmup", type=float, default=3.0,
@@ -257,9 +259,9 @@ def _bench(args: argparse.Namespace) -> None:
     from .bench.controller import BenchOptions, bench
 
     try:
-        steps = tuple(int(n) for n in args.steps.split(","))
-    except ValueError:
-        sys.exit(f"snakepit: --steps takes numbers separated by commas, not {args.steps!r}")
+        steps = parse_steps(args.steps)
+    except ValueError as error:
+        sys.exit(f"snakepit: --steps: {error}")
     options = BenchOptions(steps=steps, seconds=args.seconds, warmup=args.warmup,
                            play_share=args.play_share, tick_rate=args.tick_rate,
                            tries=max(1, args.tries), generators=args.generators,

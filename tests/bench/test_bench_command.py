@@ -15,7 +15,7 @@ STEP_FIGURES = {
     "clients", "connected", "ticks_per_second_per_arena", "tick_overrun_share",
     "tick_work_p50_ms", "tick_work_p99_ms", "fanout_delay_p50_ms", "fanout_delay_p99_ms",
     "bytes_per_client_per_tick", "server_cpu_percent", "generator_cpu_percent",
-    "server_rss_per_client_kb",
+    "server_rss_per_client_kb", "server_core_percent",
     "input_to_frame_p50_ms", "input_to_frame_p99_ms", "holds",
 }
 
@@ -35,6 +35,10 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
         for step in report[kind]:
             assert STEP_FIGURES <= step.keys()
             assert step["connected"] == step["clients"]
+            # How the server's core spent the window: every part of its time, once.
+            core = step["server_core_percent"]
+            assert set(core) == {"user", "system", "softirq", "idle"}
+            assert 99 <= sum(core.values()) <= 101
     assert {"snakepit_capacity", "raw_capacity", "ratio", "raw_frame_bytes"} <= report.keys()
     if shutil.which(os.environ.get("CC", "cc")):
         assert report["watchers"] == "C (spectators.c)"

@@ -33,7 +33,8 @@ from pathlib import Path
 
 import aiohttp
 
-from .generators import GeneratorFailed, cores, generate, pin_to, rss_bytes, spectators_program
+from .generators import (CORE_TIMES, GeneratorFailed, cores, generate, pin_to, rss_bytes,
+                         spectators_program)
 from .histogram import Histogram
 
 OVERRUN_LIMIT = 0.01
@@ -169,6 +170,10 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         "input_to_frame_p99_ms": latency.percentile(0.99),
         "frames_per_client_per_second": frames / max(connected, 1) / options.seconds,
         "generator_cpu_percent": 100 * figures["generator_cpu"],
+        # How the server's core spent the window (the server, the kernel's part of it
+        # including the packets' delivery, and what was left): see generators.core_shares.
+        "server_core_percent": {name: round(100 * figures[f"server_core_{name}"], 1)
+                                for name in CORE_TIMES},
     }
     step["holds"] = bool(
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None
@@ -184,6 +189,7 @@ FIGURES = (
     "fanout_delay_p99_ms", "bytes_per_client_per_tick", "server_cpu_percent",
     "server_rss_mb", "server_rss_per_client_kb", "input_to_frame_p50_ms",
     "input_to_frame_p99_ms", "frames_per_client_per_second", "generator_cpu_percent",
+    "server_core_percent",
 )
 
 

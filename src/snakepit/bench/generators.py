@@ -50,6 +50,30 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / CLK_TCK
 
 
+#: What ``core_shares`` tells apart, from the columns of a core's line in /proc/stat.
+CORE_TIMES = ("user", "system", "softirq", "idle")
+
+
+def core_times(core: int) -> list[int]:
+    """The kernel's time counters of one core so far, from /proc/stat: user (with nice),
+    system, interrupts (hard and soft) and idle (with waiting for I/O), in clock ticks."""
+    for line in Path("/proc/stat").read_text().splitlines():
+        if line.startswith(f"cpu{core} "):
+            user, nice, system, idle, iowait, irq, softirq = (int(n) for n in line.split()[1:8])
+            return [user + nice, system, irq + softirq, idle + iowait]
+    return [0, 0, 0, 0]
+
+
+def core_shares(before: list[int], after: list[int]) -> dict[str, float]:
+    """Each of :data:`CORE_TIMES` as a share of all the core's time between two readings
+    of :func:`core_times`. (The server's own CPU time already holds the interrupts its
+    writes cause, as loopback delivers each packet on the sender's core: these shares say
+    how the core's time divides, and how much was left idle.)"""
+    spent = [b - a for a, b in zip(before, after)]
+    total = sum(spent) or 1
+    return {name: part / total for name, part in zip(CORE_TIMES, spent)}
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of process ``pid`` now, from /proc (0 if it does not say)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -162,11 +186,14 @@ async def _measure(gens: list[Generator], server_pid: int, warmup: float, second
         gen.proc.stdin.write(f"go {began} {ended}\n".encode())
         await gen.proc.stdin.drain()
     await asyncio.sleep(max(0.0, began - time.monotonic()))
+    server_core = cores()[0]
+    core = core_times(server_core)
     server = [cpu_seconds(server_pid)]
     for gen in gens:
         gen.cpu = (cpu_seconds(gen.proc.pid), 0.0)
     await asyncio.sleep(max(0.0, ended - time.monotonic()))
     server.append(cpu_seconds(server_pid))
+    shares = core_shares(core, core_times(server_core))
     rss = rss_bytes(server_pid)
     for gen in gens:
         gen.cpu = (gen.cpu[0], cpu_seconds(gen.proc.pid))
@@ -182,5 +209,6 @@ async def _measure(gens: list[Generator], server_pid: int, warmup: float, second
         # The busiest generators' core: near 100 %, the generators (not the server) may be
         # what delays frames.
         "generator_cpu": max(busiest.values()) / seconds,
+        **{f"server_core_{name}": share for name, share in shares.items()},
     }
     return [json.loads(out) for out in outputs], figures
