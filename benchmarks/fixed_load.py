@@ -40,7 +40,7 @@ from pathlib import Path
 import aiohttp
 
 from snakepit import eventloop
-from snakepit.bench.generators import CORE_TIMES, cores, cpu_seconds, generate, pin_to
+from snakepit.bench.generators import core_percent, cores, cpu_seconds, generate, pin_to
 
 SAMPLER = Path(__file__).with_name("sampler.py")
 
@@ -73,15 +73,18 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         sys.executable, *args, env=env, preexec_fn=pin_to(server_core),
         stdout=asyncio.subprocess.PIPE)
     assert server.stdout is not None
-    line = (await server.stdout.readline()).decode()
-    port = int(re.search(r"http://[^:]+:(\d+)/", line).group(1))  # type: ignore[union-attr]
-    if raw is not None:
-        group = -(-(players + watchers) // arenas)
-        async with aiohttp.ClientSession() as http:
-            url = f"http://127.0.0.1:{port}/api/shape?frame_bytes={raw}&group={group}"
-            async with http.get(url) as response:
-                response.raise_for_status()
     try:
+        line = (await server.stdout.readline()).decode()
+        started = re.search(r"http://[^:]+:(\d+)/", line)
+        if started is None:
+            raise SystemExit(f"fixed_load: the server did not start: {line!r}")
+        port = int(started.group(1))
+        if raw is not None:
+            group = -(-(players + watchers) // arenas)
+            async with aiohttp.ClientSession() as http:
+                url = f"http://127.0.0.1:{port}/api/shape?frame_bytes={raw}&group={group}"
+                async with http.get(url) as response:
+                    response.raise_for_status()
         load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
                                             3.0, seconds))
         async with aiohttp.ClientSession() as http:
@@ -113,8 +116,7 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         "late_ticks_percent": round(100 * stats.get("overrun_ticks", 0) / max(ticks, 1), 2),
         "tick_work_p50_ms": stats.get("work_p50_ms"), "tick_work_p99_ms": stats.get("work_p99_ms"),
         "deaths_per_second": round(deaths / seconds, 1),
-        "server_core_percent": {name: round(100 * figures[f"server_core_{name}"], 1)
-                                for name in CORE_TIMES},
+        "server_core_percent": core_percent(figures),
     }))
     if sample is not None:
         for share, name in heaviest(sample):

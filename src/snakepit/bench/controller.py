@@ -33,7 +33,7 @@ from pathlib import Path
 
 import aiohttp
 
-from .generators import (CORE_TIMES, GeneratorFailed, cores, generate, pin_to, rss_bytes,
+from .generators import (GeneratorFailed, core_percent, cores, generate, pin_to, rss_bytes,
                          spectators_program)
 from .histogram import Histogram
 
@@ -170,10 +170,9 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
         "input_to_frame_p99_ms": latency.percentile(0.99),
         "frames_per_client_per_second": frames / max(connected, 1) / options.seconds,
         "generator_cpu_percent": 100 * figures["generator_cpu"],
-        # How the server's core spent the window (the server, the kernel's part of it
-        # including the packets' delivery, and what was left): see generators.core_shares.
-        "server_core_percent": {name: round(100 * figures[f"server_core_{name}"], 1)
-                                for name in CORE_TIMES},
+        # How the server's core spent the window (everything on it: the server, the
+        # kernel's part including the packets' delivery, what was left): core_shares.
+        "server_core_percent": core_percent(figures),
     }
     step["holds"] = bool(
         connected == clients and overrun <= OVERRUN_LIMIT and delay_p99 is not None

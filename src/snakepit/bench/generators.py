@@ -51,27 +51,45 @@ def cpu_seconds(pid: int) -> float:
 
 
 #: What ``core_shares`` tells apart, from the columns of a core's line in /proc/stat.
-CORE_TIMES = ("user", "system", "softirq", "idle")
+CORE_TIMES = ("user", "system", "interrupts", "steal", "idle")
 
 
-def core_times(core: int) -> list[int]:
-    """The kernel's time counters of one core so far, from /proc/stat: user (with nice),
-    system, interrupts (hard and soft) and idle (with waiting for I/O), in clock ticks."""
-    for line in Path("/proc/stat").read_text().splitlines():
+def core_times(core: int) -> list[int] | None:
+    """The kernel's time counters of one core so far, from /proc/stat, in clock ticks:
+    user (with nice), system, interrupts (hard and soft), stolen (by the hypervisor, from a
+    virtual machine) and idle (with waiting for I/O); None if /proc/stat has no such core."""
+    try:
+        lines = Path("/proc/stat").read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
         if line.startswith(f"cpu{core} "):
-            user, nice, system, idle, iowait, irq, softirq = (int(n) for n in line.split()[1:8])
-            return [user + nice, system, irq + softirq, idle + iowait]
-    return [0, 0, 0, 0]
+            user, nice, system, idle, iowait, irq, softirq, steal = (
+                [int(n) for n in line.split()[1:9]] + [0] * 8)[:8]
+            return [user + nice, system, irq + softirq, steal, idle + iowait]
+    return None
 
 
-def core_shares(before: list[int], after: list[int]) -> dict[str, float]:
+def core_shares(before: list[int] | None, after: list[int] | None) -> dict[str, float] | None:
     """Each of :data:`CORE_TIMES` as a share of all the core's time between two readings
-    of :func:`core_times`. (The server's own CPU time already holds the interrupts its
-    writes cause, as loopback delivers each packet on the sender's core: these shares say
-    how the core's time divides, and how much was left idle.)"""
+    of :func:`core_times` (None if either is missing). The time is everything that ran on
+    the core, not only the server pinned there; but the server's own CPU time already
+    holds the interrupts its writes cause (loopback delivers each packet, through the
+    receiver's TCP stack, on the core that sent it), so with nothing else on the core
+    these shares say how the server's time divides, and how much was left idle."""
+    if before is None or after is None:
+        return None
     spent = [b - a for a, b in zip(before, after)]
     total = sum(spent) or 1
     return {name: part / total for name, part in zip(CORE_TIMES, spent)}
+
+
+def core_percent(figures: dict[str, float]) -> dict[str, float] | None:
+    """The server core's shares among ``generate``'s figures, in per cent (None if the
+    core's times could not be read)."""
+    if f"server_core_{CORE_TIMES[0]}" not in figures:
+        return None
+    return {name: round(100 * figures[f"server_core_{name}"], 1) for name in CORE_TIMES}
 
 
 def rss_bytes(pid: int) -> int:
@@ -203,12 +221,13 @@ async def _measure(gens: list[Generator], server_pid: int, warmup: float, second
     busiest: dict[int, float] = {}
     for gen in gens:
         busiest[gen.core] = busiest.get(gen.core, 0.0) + gen.cpu[1] - gen.cpu[0]
-    figures = {
+    figures: dict[str, float] = {
         "server_cpu": (server[1] - server[0]) / seconds,
         "server_rss": float(rss),
         # The busiest generators' core: near 100 %, the generators (not the server) may be
         # what delays frames.
         "generator_cpu": max(busiest.values()) / seconds,
-        **{f"server_core_{name}": share for name, share in shares.items()},
     }
+    if shares is not None:
+        figures.update({f"server_core_{name}": share for name, share in shares.items()})
     return [json.loads(out) for out in outputs], figures
