@@ -18,7 +18,7 @@ of all the server's samples (start-up included: use a long ``--seconds``). With
 ``--raw FRAME_BYTES`` the same clients load the raw baseline of ``snakepit bench`` instead
 (frames of that size, in groups as large as the arenas), for the same figures of the
 server that only writes. Besides the server's own CPU, the output says how its whole core
-spent the window (``server_core_percent``: user, system, interrupts, idle, from
+spent the window (``server_core_percent``: user, system, interrupts, stolen, idle, from
 /proc/stat).
 
     .venv/bin/python benchmarks/fixed_load.py --players 1000 --watchers 3000 --raw 560
