@@ -16,8 +16,9 @@ With ``--sample FILE`` the server runs under ``benchmarks/sampler.py`` (a CPU-ti
 sampler; its folded stacks go to FILE) and the heaviest functions are printed, as shares
 of all the server's samples (start-up included: use a long ``--seconds``). With
 ``--raw FRAME_BYTES`` the same clients load the raw baseline of ``snakepit bench`` instead
-(frames of that size, in groups as large as the arenas), for the same figures of the
-server that only writes. Besides the server's own CPU, the output says how its whole core
+(frames of that size, to groups made up as the arenas would be: 16 players and the watchers
+that name the arena; ``--raw-by-arrival``: in the order the clients came, as many to a
+group as to an arena), for the same figures of the server that only writes. Besides the server's own CPU, the output says how its whole core
 spent the window (``server_core_percent``: user, system, interrupts, stolen, idle, from
 /proc/stat).
 
@@ -59,7 +60,8 @@ def heaviest(folded: str, count: int = 25) -> list[tuple[float, str]]:
 
 
 async def run(players: int, watchers: int, arenas: int, seconds: float, verbose: bool,
-              sample: str | None = None, raw: int | None = None) -> None:
+              sample: str | None = None, raw: int | None = None,
+              raw_players: int = 0) -> None:
     server_core, _ = cores()
     data = tempfile.mkdtemp(prefix="snakepit-fixed-load-")
     serve = ["-m", "snakepit"] if sample is None else [str(SAMPLER)]
@@ -67,7 +69,7 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
     if raw is None:
         args = [*serve, "serve", "--port", "0", "--data-dir", data, "--bots", "0",
                 "--max-per-address", "0", "--log-level", "warning"]
-    else:  # the raw baseline, in groups as large as the arenas would be
+    else:  # the raw baseline
         args = ["-m", "snakepit.bench.baseline", "--frame-bytes", str(raw)]
     server = await asyncio.create_subprocess_exec(
         sys.executable, *args, env=env, preexec_fn=pin_to(server_core),
@@ -82,7 +84,8 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
         if raw is not None:
             group = -(-(players + watchers) // arenas)
             async with aiohttp.ClientSession() as http:
-                url = f"http://127.0.0.1:{port}/api/shape?frame_bytes={raw}&group={group}"
+                url = (f"http://127.0.0.1:{port}/api/shape?frame_bytes={raw}&group={group}"
+                       f"&players={raw_players}")
                 async with http.get(url) as response:
                     response.raise_for_status()
         load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
@@ -133,7 +136,10 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="a line a second")
     parser.add_argument("--raw", type=int, metavar="FRAME_BYTES",
                         help="load the raw baseline instead, writing frames of FRAME_BYTES "
-                        "in groups as large as the arenas would be")
+                        "to groups made up as the arenas would be")
+    parser.add_argument("--raw-by-arrival", action="store_true",
+                        help="with --raw: group clients in the order they come, not as "
+                        "Snakepit's arenas (16 players and the watchers that name it)")
     parser.add_argument("--sample", metavar="FILE",
                         help="run the server under benchmarks/sampler.py, stacks to FILE")
     args = parser.parse_args()
@@ -141,7 +147,7 @@ def main() -> None:
         parser.error("--sample samples Snakepit's server, not the raw baseline")
     arenas = args.arenas or max(1, -(-args.players // 16))
     eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose,
-                      args.sample, args.raw))
+                      args.sample, args.raw, 0 if args.raw_by_arrival else 16))
 
 
 if __name__ == "__main__":

@@ -5,10 +5,15 @@ in arenas), and in each group's own tick slot (spread over the period like arena
 writes one frame of a given size, stamped with the tick time like Snakepit's frames, to
 every client of the group: one ``transport.write`` each, nothing checked per client. It
 reads and drops whatever clients send. ``GET /api/stats`` answers with the same figures as
-Snakepit's; ``GET /api/shape?frame_bytes=N&group=M`` sets the frame size and the size of
-the groups that new clients fill (the bench gives it Snakepit's bytes per client and tick,
-and clients per arena, of the same step). This is what Snakepit's fan-out is measured
-against.
+Snakepit's. ``GET /api/shape?frame_bytes=N&players=P`` sets the frame size and groups new
+clients as Snakepit's arenas are made up: each client by its first message (a Snakepit
+``hello``), a watcher in the group of the arena it names, a player in the first ``pit-K``
+with fewer than P players. (``&group=M`` without ``players`` groups clients in the order
+they came instead, M to a group: consecutive connections, whose sockets lie side by side in
+the kernel's memory and, from the bench's generators, mostly in one receiving process,
+which makes each write about a fifth cheaper than the same write to an arena's clients.)
+The bench gives it Snakepit's bytes per client and tick of the same step, and the arenas'
+player cap. This is what Snakepit's fan-out is measured against.
 
     python -m snakepit.bench.baseline --port 8099 --frame-bytes 400
 """
@@ -19,6 +24,7 @@ import argparse
 import asyncio
 import itertools
 import json
+import re
 import time
 from typing import cast
 
@@ -27,14 +33,17 @@ from ..server.stats import TickStats
 from ..server.wsframe import accept_key, close_frame, text_frame
 
 _GOLDEN = 0.6180339887498949
+_ARENA = re.compile(rb'"arena"\s*:\s*"([^"\\]{1,64})"')
 
 
 class Group:
-    """Up to ``size`` clients that get the same frame at the same tick slot."""
+    """Clients that get the same frame at the same tick slot."""
 
-    def __init__(self, serial: int, period: float) -> None:
+    def __init__(self, serial: int, period: float, name: str = "") -> None:
         self.serial = serial
+        self.name = name
         self.clients: list[asyncio.Transport] = []
+        self.players = 0
         self.phase = (serial * _GOLDEN) % 1.0 * period
 
 
@@ -44,17 +53,45 @@ class Baseline:
         self.tick_rate = tick_rate
         self.frame_bytes = frame_bytes
         self.group_size = group_size
+        #: Players to a group when grouping as Snakepit's arenas (0: by arrival instead).
+        self.players_per_group = 0
         self.groups: list[Group] = []
+        self.named: dict[str, Group] = {}
         self.stats = TickStats()
         self._serials = itertools.count()
 
     def add(self, transport: asyncio.Transport) -> Group:
+        """A client in the order it came: the last group, or a new one once that is full."""
         if not self.groups or len(self.groups[-1].clients) >= self.group_size:
-            group = Group(next(self._serials), self.period)
-            self.groups.append(group)
-            asyncio.get_running_loop().create_task(self._tick_forever(group))
+            self._open("")
         self.groups[-1].clients.append(transport)
         return self.groups[-1]
+
+    def add_as_in_arenas(self, transport: asyncio.Transport, hello: bytes) -> Group:
+        """A client in the group its first message (a Snakepit ``hello``) puts it in, as
+        Snakepit would put it in an arena: a watcher in the arena it names, a player in the
+        first ``pit-K`` with room for one more player."""
+        named = _ARENA.search(hello)
+        if named is not None:
+            name = named.group(1).decode("utf-8", "replace")
+            group = self.named.get(name) or self._open(name)
+        else:
+            serial = 1
+            while (group := self.named.get(f"pit-{serial}")) is not None \
+                    and group.players >= self.players_per_group:
+                serial += 1
+            group = group or self._open(f"pit-{serial}")
+            group.players += 1
+        group.clients.append(transport)
+        return group
+
+    def _open(self, name: str) -> Group:
+        group = Group(next(self._serials), self.period, name)
+        self.groups.append(group)
+        if name:
+            self.named[name] = group
+        asyncio.get_running_loop().create_task(self._tick_forever(group))
+        return group
 
     def _frame(self, tick: int) -> bytes:
         head = b'{"type":"frame","tick":%d,"at":%d,"pad":"' % (tick, time.time_ns() // 1_000_000)
@@ -77,6 +114,8 @@ class Baseline:
             frame = self._frame(tick)
             if not group.clients:  # everyone left: the group ends, like an empty arena
                 self.groups.remove(group)
+                if self.named.get(group.name) is group:
+                    del self.named[group.name]
                 return
             for transport in group.clients:
                 transport.write(frame)
@@ -97,6 +136,8 @@ class Connection(asyncio.Protocol):
         self.buffer = b""
         self.upgraded = False
         self.group: Group | None = None
+        #: The first message's payload, where the client was grouped by it.
+        self.hello: bytes | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
@@ -124,8 +165,10 @@ class Connection(asyncio.Protocol):
             else:
                 baseline.frame_bytes = max(16, int(query.get("frame_bytes", baseline.frame_bytes)))
                 baseline.group_size = max(1, int(query.get("group", baseline.group_size)))
+                baseline.players_per_group = max(0, int(query.get("players", 0)))
                 body = json.dumps({"frame_bytes": baseline.frame_bytes,
-                                   "group": baseline.group_size}).encode()
+                                   "group": baseline.group_size,
+                                   "players": baseline.players_per_group}).encode()
             self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
                                  b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
                                  + body)
@@ -136,7 +179,8 @@ class Connection(asyncio.Protocol):
                               f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
                              .encode())
         self.upgraded = True
-        self.group = self.baseline.add(self.transport)
+        if not self.baseline.players_per_group:
+            self.group = self.baseline.add(self.transport)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._leave()
@@ -145,6 +189,8 @@ class Connection(asyncio.Protocol):
         """Out of its group (once: after a close frame, or when the connection is lost)."""
         if self.group is not None and self.transport in self.group.clients:
             self.group.clients.remove(self.transport)
+            if self.hello is not None and not _ARENA.search(self.hello):
+                self.group.players -= 1
         self.group = None
 
     def _frames(self, data: bytes) -> None:
@@ -165,13 +211,28 @@ class Connection(asyncio.Protocol):
             end = at + head + (4 if buffer[at + 1] & 0x80 else 0) + size
             if end > len(buffer):
                 break
-            if buffer[at] & 0x0F == 0x8 and self.transport is not None:
+            opcode = buffer[at] & 0x0F
+            if opcode == 0x1 and self.group is None and self.hello is None \
+                    and self.baseline.players_per_group and self.transport is not None:
+                self.hello = _unmasked(buffer, at, head, size)
+                self.group = self.baseline.add_as_in_arenas(self.transport, self.hello)
+            if opcode == 0x8 and self.transport is not None:
                 self._leave()  # nothing is written after the close frame
                 self.transport.write(close_frame(1000))
                 self.transport.close()
                 return
             at = end
         self.buffer = buffer[at:]
+
+
+def _unmasked(buffer: bytes, at: int, head: int, size: int) -> bytes:
+    """The payload of the frame at ``at`` (``head`` bytes of header before any mask)."""
+    if not buffer[at + 1] & 0x80:
+        return buffer[at + head:at + head + size]
+    mask = buffer[at + head:at + head + 4]
+    start = at + head + 4
+    data = buffer[start:start + size]
+    return bytes(b ^ mask[i % 4] for i, b in enumerate(data))
 
 
 async def serve(host: str, port: int, tick_rate: float, frame_bytes: int) -> None:

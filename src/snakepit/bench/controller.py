@@ -4,7 +4,8 @@ Both servers run in their own processes, pinned to the same core; load generator
 other processes pinned to the other cores. For each step of the ramp the generators connect
 N clients to Snakepit (a share of them playing, the rest watching), let them settle, then
 measure for a fixed window; then the same N clients go to the raw baseline, which writes
-frames of the size Snakepit sent in that step. A step *holds* when at most 1 % of ticks
+frames of the size Snakepit sent in that step to groups made up as Snakepit's arenas were
+(the same players and watchers together). A step *holds* when at most 1 % of ticks
 overran (started more than a quarter period late) and the fan-out delay p99 is at most
 25 ms. The capacity is the largest N that holds; the raw baseline's gives the raw limit, and
 their ratio is the figure that means the same on any machine.
@@ -92,12 +93,14 @@ class Target:
         await asyncio.sleep(0.5)
         self.rss_idle = rss_bytes(self.proc.pid)
 
-    async def shape(self, frame_bytes: int, group: int) -> None:
-        """Tell the raw baseline the size of the frames to write from now on, and how many
-        clients to a group (as to an arena)."""
+    async def shape(self, frame_bytes: int, players: int) -> None:
+        """Tell the raw baseline the size of the frames to write from now on, and to group
+        its clients as Snakepit puts them in arenas: ``players`` players to a group, each
+        watcher in the group its ``hello`` names."""
         self.frame_bytes = frame_bytes
         async with aiohttp.ClientSession() as http:
-            url = f"http://127.0.0.1:{self.port}/api/shape?frame_bytes={frame_bytes}&group={group}"
+            url = (f"http://127.0.0.1:{self.port}/api/shape?frame_bytes={frame_bytes}"
+                   f"&players={players}")
             async with http.get(url) as response:
                 response.raise_for_status()
 
@@ -120,11 +123,6 @@ class Target:
 def _arenas(clients: int, options: BenchOptions) -> int:
     """How many arenas the players of a step fill."""
     return max(1, math.ceil(round(clients * options.play_share) / options.arena_size))
-
-
-def _per_arena(clients: int, options: BenchOptions) -> int:
-    """Clients to an arena (players and the watchers spread over their arenas)."""
-    return math.ceil(clients / _arenas(clients, options))
 
 
 async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[str, object]:
@@ -269,9 +267,9 @@ async def bench(options: BenchOptions) -> dict[str, object]:
                     if ramp is raw:
                         # The same bytes per client and tick as Snakepit's in this step (the
                         # last measured, once Snakepit's ramp has ended), unless told a size,
-                        # and as many clients to a group as Snakepit has to an arena.
+                        # to groups made up as Snakepit's arenas are.
                         await raw.target.shape(options.frame_bytes or (sizes or [400])[-1],
-                                               _per_arena(clients, options))
+                                               options.arena_size)
                     step = await ramp.step(clients, attempt, options)
                     size = step["bytes_per_client_per_tick"]
                     if ramp is snakepit and isinstance(size, (int, float)) and size > 0:
