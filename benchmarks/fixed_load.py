@@ -5,9 +5,10 @@ address), connects ``--players`` players (Python, ``snakepit.bench.loadgen``) an
 ``--watchers`` watchers (``spectators.c``, or Python without a C compiler) from core 1,
 spread over ``--arenas`` arenas (default: as many as the players fill), holds them for
 ``--seconds`` and prints the server's CPU and its late ticks over that window; with
-``--verbose``, a line a second from the start (connecting and settling included). Where ``snakepit bench`` finds a capacity, this is for
-comparing two versions of the server at one load (run them alternately: this machine's
-speed drifts from one minute to the next). Only ever targets 127.0.0.1.
+``--verbose``, a line a second from the start (connecting and settling included). Where
+``snakepit bench`` finds a capacity, this is for comparing two versions of the server at
+one load (run them alternately: this machine's speed drifts from one minute to the next).
+Only ever targets 127.0.0.1.
 
     .venv/bin/python benchmarks/fixed_load.py --players 1500 --watchers 4500 --seconds 20
     .venv/bin/python benchmarks/fixed_load.py --players 0 --watchers 6000 --arenas 94
@@ -18,9 +19,9 @@ of all the server's samples (start-up included: use a long ``--seconds``). With
 ``--raw FRAME_BYTES`` the same clients load the raw baseline of ``snakepit bench`` instead
 (frames of that size, to groups made up as the arenas would be: 16 players and the watchers
 that name the arena; ``--raw-by-arrival``: in the order the clients came, as many to a
-group as to an arena), for the same figures of the server that only writes. Besides the server's own CPU, the output says how its whole core
-spent the window (``server_core_percent``: user, system, interrupts, stolen, idle, from
-/proc/stat).
+group as to an arena), for the same figures of the server that only writes. Besides the
+server's own CPU, the output says how its whole core spent the window
+(``server_core_percent``: user, system, interrupts, stolen, idle, from /proc/stat).
 
     .venv/bin/python benchmarks/fixed_load.py --players 1000 --watchers 3000 --raw 560
 """
@@ -42,8 +43,11 @@ import aiohttp
 
 from snakepit import eventloop
 from snakepit.bench.generators import core_percent, cores, cpu_seconds, generate, pin_to
+from snakepit.settings import Settings
 
 SAMPLER = Path(__file__).with_name("sampler.py")
+#: Players to an arena: ``snakepit serve``'s default cap, which the server here runs with.
+ARENA_PLAYERS = Settings().max_players
 
 
 def heaviest(folded: str, count: int = 25) -> list[tuple[float, str]]:
@@ -145,9 +149,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.raw is not None and args.sample is not None:
         parser.error("--sample samples Snakepit's server, not the raw baseline")
-    arenas = args.arenas or max(1, -(-args.players // 16))
+    if args.raw_by_arrival and args.raw is None:
+        parser.error("--raw-by-arrival groups the raw baseline's clients: it needs --raw")
+    arenas = args.arenas or max(1, -(-args.players // ARENA_PLAYERS))
     eventloop.run(run(args.players, args.watchers, arenas, args.seconds, args.verbose,
-                      args.sample, args.raw, 0 if args.raw_by_arrival else 16))
+                      args.sample, args.raw, 0 if args.raw_by_arrival else ARENA_PLAYERS))
 
 
 if __name__ == "__main__":

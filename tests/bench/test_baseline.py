@@ -62,12 +62,57 @@ async def test_watchers_join_the_arena_they_name_and_players_fill_arenas_in_orde
         await until(lambda: shape(baseline)["pit-1"] == (1, 1))
         players.append(await connect({"name": "p3"}))
         await until(lambda: shape(baseline)["pit-1"] == (2, 2))
-        # Watchers leaving take nothing from the players' count; an emptied group ends.
+        # A watcher leaving takes nothing from the players' count...
+        await watchers[1].close()
+        await until(lambda: shape(baseline)["pit-2"] == (1, 2))
+        # ...and a group that empties ends, at its next tick.
+        ended = baseline.named["pit-5"]
         await watchers[2].close()
         await until(lambda: "pit-5" not in baseline.named)
-        assert shape(baseline) == {"pit-1": (2, 2), "pit-2": (1, 3)}
-        for ws in players[1:] + watchers[:2]:
+        assert ended not in baseline.groups
+        assert shape(baseline) == {"pit-1": (2, 2), "pit-2": (1, 2)}
+        for ws in players[1:] + watchers[:1]:
             await ws.close()
+    server.close()
+    await server.wait_closed()
+
+
+async def test_a_client_is_grouped_by_its_first_message_however_it_arrives():
+    """A long hello (the 16-bit length form), sent with the handshake and followed by a
+    ``join`` in the same write, is read and unmasked like any other; a client that has
+    said nothing is in no group and is written nothing."""
+    baseline = Baseline(tick_rate=50, frame_bytes=100)
+    baseline.players_per_group = 16
+    server, url = await start(baseline)
+    port = int(url.rsplit(":", 1)[1])
+
+    def masked(payload: bytes) -> bytes:
+        mask = b"\x01\x02\x03\x04"
+        head = bytes([0x81, 0x80 | 126]) + len(payload).to_bytes(2, "big") \
+            if len(payload) >= 126 else bytes([0x81, 0x80 | len(payload)])
+        return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+    hello = json.dumps({"type": "hello", "protocol": 1, "name": "w" * 150,
+                        "arena": "pit-3"}).encode()
+    assert len(hello) >= 126
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 b"Sec-WebSocket-Version: 13\r\n\r\n"
+                 + masked(hello) + masked(b'{"type":"join"}'))
+    silent_reader, silent = await asyncio.open_connection("127.0.0.1", port)
+    silent.write(b"GET /ws HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                 b"Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                 b"Sec-WebSocket-Version: 13\r\n\r\n")
+    assert (await reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
+    assert (await silent_reader.readuntil(b"\r\n\r\n")).startswith(b"HTTP/1.1 101")
+    await until(lambda: "pit-3" in baseline.named)
+    assert shape(baseline) == {"pit-3": (0, 1)}  # a watcher, and only one client grouped
+    frame = await asyncio.wait_for(reader.readexactly(100), 5)
+    assert frame[0] == 0x81 and b'"type":"frame"' in frame
+    assert sum(len(g.clients) for g in baseline.groups) == 1
+    for w in (writer, silent):
+        w.close()
     server.close()
     await server.wait_closed()
 
@@ -80,6 +125,12 @@ async def test_without_a_player_cap_clients_are_grouped_in_the_order_they_came()
         await until(lambda: sum(len(g.clients) for g in baseline.groups) == 5)
         assert [len(g.clients) for g in baseline.groups] == [2, 2, 1]
         assert not baseline.named
+        # Asked for arenas' groups, then for arrival again: later clients come in order.
+        for players in (2, 0):
+            async with http.get(f"{url}/api/shape?group=2&players={players}") as response:
+                assert (await response.json())["players"] == players
+        sockets.append(await http.ws_connect(f"{url}/ws"))
+        await until(lambda: [len(g.clients) for g in baseline.groups] == [2, 2, 2])
         for ws in sockets:
             await ws.close()
     server.close()

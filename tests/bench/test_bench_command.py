@@ -23,7 +23,7 @@ STEP_FIGURES = {
 def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     out, chart = tmp_path / "report.json", tmp_path / "report.png"
     result = subprocess.run(
-        [SNAKEPIT, "bench", "--steps", "24,48", "--seconds", "1.5", "--warmup", "1",
+        [SNAKEPIT, "bench", "--steps", "24,80", "--seconds", "1.5", "--warmup", "1",
          "--generators", "1", "--tries", "1", "--out", str(out), "--chart", str(chart)],
         capture_output=True, text=True, timeout=240,
     )
@@ -31,7 +31,7 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     assert "capacity:" in result.stdout
     report = json.loads(out.read_text())
     for kind in ("snakepit", "raw"):
-        assert [step["clients"] for step in report[kind]] == [24, 48]
+        assert [step["clients"] for step in report[kind]] == [24, 80]
         for step in report[kind]:
             assert STEP_FIGURES <= step.keys()
             assert step["connected"] == step["clients"]
@@ -40,11 +40,16 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
             assert set(core) == {"user", "system", "interrupts", "steal", "idle"}
             assert 99 <= sum(core.values()) <= 101
     assert {"snakepit_capacity", "raw_capacity", "ratio", "raw_frame_bytes"} <= report.keys()
+    # A server that held the ramp's last step is marked: its capacity is only a lower bound.
+    for kind in ("snakepit", "raw"):
+        assert report["capped"][kind] is (report[f"{kind}_capacity"] == 80)
     if shutil.which(os.environ.get("CC", "cc")):
         assert report["watchers"] == "C (spectators.c)"
-    # The raw baseline wrote frames of the size Snakepit sent in the same step.
+    # The raw baseline wrote frames of the size Snakepit sent in the same step, to as many
+    # groups as Snakepit had arenas (80 clients: 20 players, so 2 arenas).
     for ours, raw in zip(report["snakepit"], report["raw"], strict=True):
         assert abs(raw["bytes_per_client_per_tick"] - ours["bytes_per_client_per_tick"]) < 8
+        assert raw["arenas"] == ours["arenas"] == -(-ours["clients"] // 4 // 16)
     # Players really played: their turns were timed from sending to the frame showing them.
     assert any(step["input_to_frame_p50_ms"] is not None for step in report["snakepit"])
     assert chart.read_bytes().startswith(b"\x89PNG")

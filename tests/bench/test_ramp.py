@@ -26,7 +26,7 @@ def test_counts_and_ranges_mix_and_spaces_around_them_do_not_matter():
 def test_the_default_ramp_is_fine_grained_where_capacities_lie():
     steps = parse_steps(DEFAULT_STEPS)
     assert steps[:4] == (1000, 2000, 3000, 4000)
-    assert steps[-1] == 12000
+    assert steps[-1] == 16000
     assert all(b - a == 500 for a, b in zip(steps[3:], steps[4:]))
 
 

@@ -5,14 +5,19 @@ in arenas), and in each group's own tick slot (spread over the period like arena
 writes one frame of a given size, stamped with the tick time like Snakepit's frames, to
 every client of the group: one ``transport.write`` each, nothing checked per client. It
 reads and drops whatever clients send. ``GET /api/stats`` answers with the same figures as
-Snakepit's. ``GET /api/shape?frame_bytes=N&players=P`` sets the frame size and groups new
-clients as Snakepit's arenas are made up: each client by its first message (a Snakepit
-``hello``), a watcher in the group of the arena it names, a player in the first ``pit-K``
-with fewer than P players. (``&group=M`` without ``players`` groups clients in the order
-they came instead, M to a group: consecutive connections, whose sockets lie side by side in
-the kernel's memory and, from the bench's generators, mostly in one receiving process,
-which makes each write about a fifth cheaper than the same write to an arena's clients.)
-The bench gives it Snakepit's bytes per client and tick of the same step, and the arenas'
+Snakepit's.
+
+``GET /api/shape?frame_bytes=N&players=P`` sets the frame size and groups new clients as
+Snakepit's matchmaking puts the bench's clients in arenas, each by its first text message
+(a Snakepit ``hello``): a client whose hello names an arena joins that arena's group (the
+bench's watchers), any other is a player, in the ``pit-K`` with the most players that has
+fewer than P (see :meth:`Baseline.add_as_in_arenas`). A client that sends no text message
+is in no group and is written nothing. With ``players=0`` (``&group=M``), clients are
+grouped in the order they came instead, M to a group: consecutive connections, whose
+sockets lie side by side in the kernel's memory and, from the bench's generators, mostly
+in one receiving process, which makes a group's fan-out about a fifth cheaper than the
+same writes to the clients of an arena (docs/performance.md, "The raw baseline's groups"). The
+bench gives it Snakepit's bytes per client and tick of the same step and the arenas'
 player cap. This is what Snakepit's fan-out is measured against.
 
     python -m snakepit.bench.baseline --port 8099 --frame-bytes 400
@@ -34,6 +39,7 @@ from ..server.wsframe import accept_key, close_frame, text_frame
 
 _GOLDEN = 0.6180339887498949
 _ARENA = re.compile(rb'"arena"\s*:\s*"([^"\\]{1,64})"')
+_PUBLIC = re.compile(r"pit-[0-9]+")
 
 
 class Group:
@@ -67,23 +73,30 @@ class Baseline:
         self.groups[-1].clients.append(transport)
         return self.groups[-1]
 
-    def add_as_in_arenas(self, transport: asyncio.Transport, hello: bytes) -> Group:
+    def add_as_in_arenas(self, transport: asyncio.Transport, hello: bytes) -> tuple[Group, bool]:
         """A client in the group its first message (a Snakepit ``hello``) puts it in, as
-        Snakepit would put it in an arena: a watcher in the arena it names, a player in the
-        first ``pit-K`` with room for one more player."""
+        Snakepit's matchmaking would put it in an arena; and whether it counts as a player.
+        A client whose hello names an arena goes to that arena's group (the bench's
+        watchers); any other is a player, in the public arena (``pit-K``) with the most
+        players that has room for one more (the oldest of equals), or in a new one."""
         named = _ARENA.search(hello)
         if named is not None:
             name = named.group(1).decode("utf-8", "replace")
-            group = self.named.get(name) or self._open(name)
+            group = self.named.get(name)
+            if group is None:
+                group = self._open(name)
+            group.clients.append(transport)
+            return group, False
+        open_ = [g for name, g in self.named.items()
+                 if _PUBLIC.fullmatch(name) and g.players < self.players_per_group]
+        if open_:
+            group = max(open_, key=lambda g: (g.players, -g.serial))
         else:
-            serial = 1
-            while (group := self.named.get(f"pit-{serial}")) is not None \
-                    and group.players >= self.players_per_group:
-                serial += 1
-            group = group or self._open(f"pit-{serial}")
-            group.players += 1
+            group = self._open(next(n for n in (f"pit-{i}" for i in itertools.count(1))
+                                    if n not in self.named))
+        group.players += 1
         group.clients.append(transport)
-        return group
+        return group, True
 
     def _open(self, name: str) -> Group:
         group = Group(next(self._serials), self.period, name)
@@ -136,8 +149,10 @@ class Connection(asyncio.Protocol):
         self.buffer = b""
         self.upgraded = False
         self.group: Group | None = None
-        #: The first message's payload, where the client was grouped by it.
+        #: The first text message's payload, once one came.
         self.hello: bytes | None = None
+        #: Counted among its group's players (grouped as in arenas, no arena named).
+        self.player = False
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)
@@ -152,7 +167,8 @@ class Connection(asyncio.Protocol):
         end = self.buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        request, self.buffer = self.buffer[:end].decode("latin-1"), b""
+        # What follows the request is the client's first frames, if it did not wait.
+        request, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4:]
         path = request.split(" ", 2)[1] if " " in request else "/"
         headers = {k.strip().lower(): v.strip() for k, _, v in
                    (line.partition(":") for line in request.split("\r\n")[1:])}
@@ -181,6 +197,8 @@ class Connection(asyncio.Protocol):
         self.upgraded = True
         if not self.baseline.players_per_group:
             self.group = self.baseline.add(self.transport)
+        if self.buffer:
+            self._frames(b"")
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._leave()
@@ -189,7 +207,7 @@ class Connection(asyncio.Protocol):
         """Out of its group (once: after a close frame, or when the connection is lost)."""
         if self.group is not None and self.transport in self.group.clients:
             self.group.clients.remove(self.transport)
-            if self.hello is not None and not _ARENA.search(self.hello):
+            if self.player:
                 self.group.players -= 1
         self.group = None
 
@@ -212,10 +230,13 @@ class Connection(asyncio.Protocol):
             if end > len(buffer):
                 break
             opcode = buffer[at] & 0x0F
-            if opcode == 0x1 and self.group is None and self.hello is None \
-                    and self.baseline.players_per_group and self.transport is not None:
+            if opcode == 0x1 and self.hello is None and self.transport is not None:
                 self.hello = _unmasked(buffer, at, head, size)
-                self.group = self.baseline.add_as_in_arenas(self.transport, self.hello)
+                if self.group is None and self.baseline.players_per_group:
+                    self.group, self.player = self.baseline.add_as_in_arenas(self.transport,
+                                                                             self.hello)
+                elif self.group is None:  # grouping went back to arrival meanwhile
+                    self.group = self.baseline.add(self.transport)
             if opcode == 0x8 and self.transport is not None:
                 self._leave()  # nothing is written after the close frame
                 self.transport.write(close_frame(1000))

@@ -33,14 +33,27 @@ def draw(report: dict, path: Path) -> None:
             ax.plot([s["clients"] for s in steps], [s[key] for s in steps], style, label=kind)
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
+        ax.ticklabel_format(axis="y", useOffset=False)  # "10.0", not "+1e1" over "0.002"
     axes[1].axhline(report["targets"]["fanout_delay_p99_ms"], color="red", lw=0.8,
                     label="target")
+    for ax in axes:  # every panel from 0 (after the target line, which widens its panel)
+        ax.set_ylim(bottom=0)
+    # Ticks a second up to a little above the rate asked for: a flat line at the rate is
+    # the healthy case, and a drop shows at its true size.
+    rate = float(report.get("options", {}).get("tick_rate") or 10.0)
+    top = max([rate] + [s["ticks_per_second_per_arena"] for kind in ("snakepit", "raw")
+                        for s in report[kind] if s.get("ticks_per_second_per_arena")])
+    axes[0].set_ylim(0, top * 1.15)
     axes[0].legend()
     axes[1].legend()
     axes[-1].set_xlabel("connected clients")
-    ratio = report["ratio"]
-    fig.suptitle(f"Snakepit capacity {report['snakepit_capacity']} vs raw "
-                 f"{report['raw_capacity']} (ratio {ratio:.2f})" if ratio else "Snakepit bench")
+    ratio, capped = report["ratio"], report.get("capped", {})
+    at_least = {kind: "≥ " if capped.get(kind) else "" for kind in ("snakepit", "raw")}
+    bound = ("" if at_least["snakepit"] == at_least["raw"]
+             else "≤ " if at_least["raw"] else "≥ ")
+    fig.suptitle(f"Snakepit capacity {at_least['snakepit']}{report['snakepit_capacity']} vs "
+                 f"raw {at_least['raw']}{report['raw_capacity']} (ratio {bound}{ratio:.2f})"
+                 if ratio else "Snakepit bench")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

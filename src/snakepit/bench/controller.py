@@ -249,6 +249,11 @@ def capacity(steps: list[dict[str, object]]) -> int:
     return max((int(s["clients"]) for s in steps if s["holds"]), default=0)
 
 
+def capped(steps: list[dict[str, object]], ramp: tuple[int, ...]) -> bool:
+    """Whether the ramp's last count held: the capacity is then only a lower bound."""
+    return bool(ramp) and capacity(steps) == max(ramp)
+
+
 async def bench(options: BenchOptions) -> dict[str, object]:
     snakepit = Ramp(Target("snakepit", options, 0))
     raw = Ramp(Target("raw", options, options.frame_bytes or 400))
@@ -296,12 +301,22 @@ async def bench(options: BenchOptions) -> dict[str, object]:
         "snakepit_capacity": ours,
         "raw_capacity": limit,
         "ratio": ours / limit if limit else None,
+        # True where a server held the ramp's last count: its capacity is at least the
+        # figure above, and a ratio with a capped raw limit is at most the figure above.
+        "capped": {"snakepit": capped(snakepit.steps, options.steps),
+                   "raw": capped(raw.steps, options.steps)},
     }
     options.out.write_text(json.dumps(report, indent=2))
     from .chart import draw
 
     draw(report, options.chart)
+    at_least = {kind: ">= " if report["capped"][kind] else "" for kind in ("snakepit", "raw")}
     ratio = f"{ours / limit:.2f}" if limit else "-"
-    print(f"capacity: snakepit {ours} clients, raw limit {limit} clients, ratio {ratio}")
+    bound = ("" if not limit or at_least["snakepit"] == at_least["raw"]
+             else "<= " if at_least["raw"] else ">= ")
+    print(f"capacity: snakepit {at_least['snakepit']}{ours} clients, raw limit "
+          f"{at_least['raw']}{limit} clients, ratio {bound}{ratio}")
+    if any(report["capped"].values()):
+        print("(>=: that server held the ramp's last step; give --steps a higher end)")
     print(f"report: {options.out}  chart: {options.chart}")
     return report
