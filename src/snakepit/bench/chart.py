@@ -1,4 +1,5 @@
-"""The bench report as a PNG: clients on x; tick rate, fan-out p99 and server CPU on y."""
+"""The bench report as a PNG: clients on x; tick rate, late ticks, fan-out p99 and server
+CPU on y."""
 
 from __future__ import annotations
 
@@ -20,24 +21,34 @@ def draw(report: dict, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
-    fig, axes = plt.subplots(3, 1, figsize=(8, 9), sharex=True)
-    panels = [
-        ("ticks_per_second_per_arena", "ticks/s per arena"),
-        ("fanout_delay_p99_ms", "fan-out delay p99 (ms)"),
-        ("server_cpu_percent", "server CPU (%)"),
+    fig, axes = plt.subplots(4, 1, figsize=(8, 11.5), sharex=True)
+    panels = [  # (figure, scale to plot, axis label)
+        ("ticks_per_second_per_arena", 1, "ticks/s per arena"),
+        ("tick_overrun_share", 100, "ticks > 25 ms late (%)"),
+        ("fanout_delay_p99_ms", 1, "fan-out delay p99 (ms)"),
+        ("server_cpu_percent", 1, "server CPU (%)"),
     ]
-    for ax, (key, label) in zip(axes, panels, strict=True):
+    for ax, (key, scale, label) in zip(axes, panels, strict=True):
         for kind, style in (("snakepit", "o-"), ("raw", "s--")):
             steps = [s for s in _counted(report[kind]) if s.get(key) is not None]
-            ax.plot([s["clients"] for s in steps], [s[key] for s in steps], style, label=kind)
+            ax.plot([s["clients"] for s in steps], [s[key] * scale for s in steps], style,
+                    label=kind)
         ax.set_ylabel(label)
         ax.grid(True, alpha=0.3)
         ax.ticklabel_format(axis="y", useOffset=False)  # "10.0", not "+1e1" over "0.002"
-    axes[1].axhline(report["targets"]["fanout_delay_p99_ms"], color="red", lw=0.8,
+    axes[1].axhline(report["targets"]["tick_overrun_share"] * 100, color="red", lw=0.8,
                     label="target")
-    for ax in axes:  # every panel from 0 (after the target line, which widens its panel)
+    axes[2].axhline(report["targets"]["fanout_delay_p99_ms"], color="red", lw=0.8,
+                    label="target")
+    for ax in axes:  # every panel from 0 (after the target lines, which widen theirs)
         ax.set_ylim(bottom=0)
+    # Late ticks go from none to nearly all: linear up to the 1 % target, logarithmic above.
+    axes[1].set_yscale("symlog", linthresh=1)
+    axes[1].set_ylim(0, 100)
+    axes[1].set_yticks([0, 0.5, 1, 10, 100])
+    axes[1].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
     # Ticks a second up to a little above the rate asked for: a flat line at the rate is
     # the healthy case, and a drop shows at its true size.
     rate = float(report.get("options", {}).get("tick_rate") or 10.0)
@@ -45,7 +56,7 @@ def draw(report: dict, path: Path) -> None:
                         for s in report[kind] if s.get("ticks_per_second_per_arena")])
     axes[0].set_ylim(0, top * 1.15)
     axes[0].legend()
-    axes[1].legend()
+    axes[2].legend()
     axes[-1].set_xlabel("connected clients")
     ratio, capped = report["ratio"], report.get("capped", {})
     at_least = {kind: "≥ " if capped.get(kind) else "" for kind in ("snakepit", "raw")}
