@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from snakepit.bench.controller import capped, how_it_ended
+
 SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
 
 STEP_FIGURES = {
@@ -43,6 +45,8 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     # A server that held the ramp's last step is marked: its capacity is only a lower bound.
     for kind in ("snakepit", "raw"):
         assert report["capped"][kind] is (report[f"{kind}_capacity"] == 80)
+        assert report["ended"][kind] is None or set(report["ended"][kind]) == {
+            "measurements", "delay_alone", "generator_cpu_percent"}
     if shutil.which(os.environ.get("CC", "cc")):
         assert report["watchers"] == "C (spectators.c)"
     # The raw baseline wrote frames of the size Snakepit sent in the same step, to as many
@@ -71,3 +75,23 @@ def test_without_a_c_compiler_the_python_generator_watches_and_the_report_is_com
     for kind in ("snakepit", "raw"):
         (step,) = report[kind]
         assert STEP_FIGURES <= step.keys() and step["connected"] == 24
+
+
+def measured(clients: int, holds: bool, overrun: float = 0.0, delay: float = 5.0,
+             generators: float = 50.0) -> dict[str, object]:
+    return {"clients": clients, "holds": holds, "tick_overrun_share": overrun,
+            "fanout_delay_p99_ms": delay, "generator_cpu_percent": generators}
+
+
+def test_the_report_tells_how_a_ramp_ended_and_whether_it_ended_at_all():
+    steps = [measured(1000, True), measured(2000, False, overrun=0.3, generators=60),
+             measured(2000, True), measured(3000, False, delay=40, generators=85),
+             measured(3500, False, overrun=0.02, delay=30, generators=88)]
+    # Capacity 2,000; what ended the ramp is above it: one failure on the delay alone
+    # (ticks on time, frames late: the receiving side), one on late ticks too.
+    assert how_it_ended(steps) == {"measurements": 2, "delay_alone": 1,
+                                   "generator_cpu_percent": [85.0, 88.0]}
+    assert not capped(steps, (1000, 2000, 3000, 3500))
+    # A ramp whose last count held ended for want of counts, not by failing.
+    held = [measured(1000, True), measured(2000, True)]
+    assert how_it_ended(held) is None and capped(held, (1000, 2000))

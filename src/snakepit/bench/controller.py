@@ -254,6 +254,24 @@ def capped(steps: list[dict[str, object]], ramp: tuple[int, ...]) -> bool:
     return bool(ramp) and capacity(steps) == max(ramp)
 
 
+def how_it_ended(steps: list[dict[str, object]]) -> dict[str, object] | None:
+    """The measurements above the capacity (those that ended the ramp): how many, how many
+    of them failed on the fan-out delay alone, the server's ticks on time (its frames left
+    on time and arrived late: the receiving side's doing, the generators' among it), and
+    the generators' CPU over them (lowest, highest). None if no measurement failed."""
+    top = capacity(steps)
+    ended = [s for s in steps if not s["holds"] and int(s["clients"]) > top]
+    if not ended:
+        return None
+    busy = [float(s["generator_cpu_percent"]) for s in ended
+            if s.get("generator_cpu_percent") is not None]
+    return {"measurements": len(ended),
+            "delay_alone": sum(1 for s in ended
+                               if float(s["tick_overrun_share"]) <= OVERRUN_LIMIT
+                               and float(s["fanout_delay_p99_ms"]) > DELAY_P99_LIMIT_MS),
+            "generator_cpu_percent": [min(busy), max(busy)] if busy else None}
+
+
 async def bench(options: BenchOptions) -> dict[str, object]:
     snakepit = Ramp(Target("snakepit", options, 0))
     raw = Ramp(Target("raw", options, options.frame_bytes or 400))
@@ -305,6 +323,9 @@ async def bench(options: BenchOptions) -> dict[str, object]:
         # figure above, and a ratio with a capped raw limit is at most the figure above.
         "capped": {"snakepit": capped(snakepit.steps, options.steps),
                    "raw": capped(raw.steps, options.steps)},
+        # How each ramp ended: where frames left on time and arrived late, the load
+        # generators may be part of what ended it (they must not be the bottleneck).
+        "ended": {"snakepit": how_it_ended(snakepit.steps), "raw": how_it_ended(raw.steps)},
     }
     options.out.write_text(json.dumps(report, indent=2))
     from .chart import draw
@@ -318,5 +339,12 @@ async def bench(options: BenchOptions) -> dict[str, object]:
           f"{at_least['raw']}{limit} clients, ratio {bound}{ratio}")
     if any(report["capped"].values()):
         print("(>=: that server held the ramp's last step; give --steps a higher end)")
+    for kind, ended in report["ended"].items():
+        if ended is not None and ended["delay_alone"]:
+            low, high = ended["generator_cpu_percent"] or (0.0, 0.0)
+            print(f"({kind}: {ended['delay_alone']} of the {ended['measurements']} measurements "
+                  "that ended its ramp failed on the fan-out delay alone, ticks on time, the "
+                  f"generators' core at {low:.0f}-{high:.0f} %: the load generators may be "
+                  "part of what ended it)")
     print(f"report: {options.out}  chart: {options.chart}")
     return report
