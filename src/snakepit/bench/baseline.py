@@ -13,10 +13,10 @@ Snakepit's matchmaking puts the bench's clients in arenas, each by its first tex
 bench's watchers), any other is a player, in the ``pit-K`` with the most players that has
 fewer than P (see :meth:`Baseline.add_as_in_arenas`). A client that sends no text message
 is in no group and is written nothing. With ``players=0`` (``&group=M``), clients are
-grouped in the order they came instead, M to a group: consecutive connections, whose
-sockets lie side by side in the kernel's memory and, from the bench's generators, mostly
-in one receiving process, which makes a group's fan-out about a fifth cheaper than the
-same writes to the clients of an arena (docs/performance.md, "The raw baseline's groups"). The
+grouped in the order they came instead, M to a group: consecutive connections, most
+likely side by side in the kernel's memory and, from the bench's generators, mostly in one
+receiving process, which makes a group's fan-out about a fifth cheaper than the same
+writes to the clients of an arena (docs/performance.md, "The raw baseline's groups"). The
 bench gives it Snakepit's bytes per client and tick of the same step and the arenas'
 player cap. This is what Snakepit's fan-out is measured against.
 

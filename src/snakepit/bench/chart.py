@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .controller import bounds
+
 
 def _counted(steps: list[dict]) -> list[dict]:
     """One measurement per client count: the one that held, else the last one."""
@@ -58,12 +60,9 @@ def draw(report: dict, path: Path) -> None:
     axes[0].legend()
     axes[2].legend()
     axes[-1].set_xlabel("connected clients")
-    ratio, capped = report["ratio"], report.get("capped", {})
-    at_least = {kind: "≥ " if capped.get(kind) else "" for kind in ("snakepit", "raw")}
-    bound = ("" if at_least["snakepit"] == at_least["raw"]
-             else "≤ " if at_least["raw"] else "≥ ")
-    fig.suptitle(f"Snakepit capacity {at_least['snakepit']}{report['snakepit_capacity']} vs "
-                 f"raw {at_least['raw']}{report['raw_capacity']} (ratio {bound}{ratio:.2f})"
+    ratio, marks = report["ratio"], bounds(report, at_least="≥ ", at_most="≤ ")
+    fig.suptitle(f"Snakepit capacity {marks['snakepit']}{report['snakepit_capacity']} vs "
+                 f"raw {marks['raw']}{report['raw_capacity']} (ratio {marks['ratio']}{ratio:.2f})"
                  if ratio else "Snakepit bench")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -254,6 +254,17 @@ def capped(steps: list[dict[str, object]], ramp: tuple[int, ...]) -> bool:
     return bool(ramp) and capacity(steps) == max(ramp)
 
 
+def bounds(report: dict, at_least: str = ">= ", at_most: str = "<= ") -> dict[str, str]:
+    """What to write before each capacity and the ratio: ``at_least`` before a capped
+    capacity, and before the ratio ``at_most`` where only the raw limit is capped (the
+    ratio then can only be lower), ``at_least`` where only Snakepit's is."""
+    capped = report.get("capped", {})
+    marks = {kind: at_least if capped.get(kind) else "" for kind in ("snakepit", "raw")}
+    marks["ratio"] = ("" if marks["snakepit"] == marks["raw"]
+                      else at_most if marks["raw"] else at_least)
+    return marks
+
+
 def how_it_ended(steps: list[dict[str, object]]) -> dict[str, object] | None:
     """The measurements above the capacity (those that ended the ramp): how many, how many
     of them failed on the fan-out delay alone, the server's ticks on time (its frames left
@@ -331,12 +342,10 @@ async def bench(options: BenchOptions) -> dict[str, object]:
     from .chart import draw
 
     draw(report, options.chart)
-    at_least = {kind: ">= " if report["capped"][kind] else "" for kind in ("snakepit", "raw")}
-    ratio = f"{ours / limit:.2f}" if limit else "-"
-    bound = ("" if not limit or at_least["snakepit"] == at_least["raw"]
-             else "<= " if at_least["raw"] else ">= ")
-    print(f"capacity: snakepit {at_least['snakepit']}{ours} clients, raw limit "
-          f"{at_least['raw']}{limit} clients, ratio {bound}{ratio}")
+    marks = bounds(report)
+    ratio = f"{marks['ratio']}{ours / limit:.2f}" if limit else "-"
+    print(f"capacity: snakepit {marks['snakepit']}{ours} clients, raw limit "
+          f"{marks['raw']}{limit} clients, ratio {ratio}")
     if any(report["capped"].values()):
         print("(>=: that server held the ramp's last step; give --steps a higher end)")
     for kind, ended in report["ended"].items():
