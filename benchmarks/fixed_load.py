@@ -143,7 +143,8 @@ def main() -> None:
                         "to groups made up as the arenas would be")
     parser.add_argument("--raw-by-arrival", action="store_true",
                         help="with --raw: group clients in the order they come, not as "
-                        "Snakepit's arenas (16 players and the watchers that name it)")
+                        f"Snakepit's arenas ({ARENA_PLAYERS} players and the watchers that "
+                        "name it)")
     parser.add_argument("--sample", metavar="FILE",
                         help="run the server under benchmarks/sampler.py, stacks to FILE")
     args = parser.parse_args()

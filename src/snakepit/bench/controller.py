@@ -5,7 +5,7 @@ other processes pinned to the other cores. For each step of the ramp the generat
 N clients to Snakepit (a share of them playing, the rest watching), let them settle, then
 measure for a fixed window; then the same N clients go to the raw baseline, which writes
 frames of the size Snakepit sent in that step to groups made up as Snakepit's arenas were
-(the same players and watchers together). A step *holds* when at most 1 % of ticks
+(an arena's players and its watchers together). A step *holds* when at most 1 % of ticks
 overran (started more than a quarter period late) and the fan-out delay p99 is at most
 25 ms. The capacity is the largest N that holds; the raw baseline's gives the raw limit, and
 their ratio is the figure that means the same on any machine.
