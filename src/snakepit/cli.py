@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import logging
 import os
 import signal
@@ -283,18 +282,13 @@ def _soak(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
 
 
 async def _serve(settings: Settings) -> None:
-    from .server import create_app
+    from .server import create_app, garbage
     from .server.frontdoor import start_site
 
-    # Collect the youngest objects less often (2,000 allocations, not 700) and promote
-    # survivors to the oldest generation far less often (every 100 young collections, not
-    # 10): snakes live a few seconds, so they die before they are promoted, and the full
-    # collections (60-110 ms with thousands of connections, every tick late meanwhile)
-    # become rare instead of every 20 s. Measured in docs/performance.md.
-    gc.set_threshold(2000, 100, 10)
-
+    garbage.tune()  # short collector pauses with thousands of connections (garbage.py)
     runner, _ = await start_site(create_app(settings), settings.host, settings.port,
                                  header_timeout=settings.header_timeout)
+    garbage.freeze_startup()
     for host, port in (a[:2] for a in runner.addresses):
         shown = f"[{host}]" if ":" in host else host
         print(f"Snakepit is running: open http://{shown}:{port}/ in a browser", flush=True)
