@@ -44,6 +44,11 @@ from .placement import far_from, find_cell, free_cell, place_snake
 
 PALETTE_SIZE = 16
 
+#: ``_new_move(Move, (sid, head, grew))`` is ``Move(sid, head, grew)`` without the named
+#: tuple's ``__new__``, which is written in Python (the step makes a move per snake per
+#: tick).
+_new_move = tuple.__new__
+
 
 class World:
     """The whole state of one game world. Read its attributes freely; change it only by
@@ -145,7 +150,7 @@ class World:
             head = new_heads[sid]
             snake.body.appendleft(head)
             occupancy[head] = sid
-            moves.append(Move(sid, head, sid in kept_tail))
+            moves.append(_new_move(Move, (sid, head, sid in kept_tail)))
             value = digits.pop(head, None)  # stage 6
             if value is not None:
                 digits_were.setdefault(head, value)
