@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snakepit.bench.controller import capped, how_it_ended
+from snakepit.bench.controller import capped, cpu_ratio, how_it_ended
 
 SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
 
@@ -47,6 +47,10 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
         assert report["capped"][kind] is (report[f"{kind}_capacity"] == 80)
         assert report["ended"][kind] is None or set(report["ended"][kind]) == {
             "measurements", "delay_alone", "generator_cpu_percent"}
+    # At 24 and 80 clients neither core is busy enough for a ratio of CPUs to mean much.
+    assert "cpu_ratio" in report
+    assert report["cpu_ratio"] is None or set(report["cpu_ratio"]) == {
+        "steps", "low", "median", "high"}
     if shutil.which(os.environ.get("CC", "cc")):
         assert report["watchers"] == "C (spectators.c)"
     # The raw baseline wrote frames of the size Snakepit sent in the same step, to as many
@@ -95,3 +99,17 @@ def test_the_report_tells_how_a_ramp_ended_and_whether_it_ended_at_all():
     # A ramp whose last count held ended for want of counts, not by failing.
     held = [measured(1000, True), measured(2000, True)]
     assert how_it_ended(held) is None and capped(held, (1000, 2000))
+
+
+def test_the_cpu_ratio_compares_the_counts_both_servers_held_with_a_busy_core():
+    def step(clients: int, holds: bool, cpu: float) -> dict[str, object]:
+        return {"clients": clients, "holds": holds, "server_cpu_percent": cpu}
+
+    ours = [step(1000, True, 15), step(2000, True, 30), step(3000, True, 60),
+            step(4000, False, 99), step(4000, True, 90), step(5000, False, 99)]
+    raw = [step(1000, True, 10), step(2000, True, 20), step(3000, True, 30),
+           step(4000, True, 45), step(5000, True, 50)]
+    # 1,000: the raw server's core too idle to divide by; 5,000: Snakepit failed there.
+    # Left: 2,000 (1.5), 3,000 (2.0), 4,000 (90 / 45 = 2.0, its held measurement).
+    assert cpu_ratio(ours, raw) == {"steps": 3, "low": 1.5, "median": 2.0, "high": 2.0}
+    assert cpu_ratio(ours[:1], raw[:1]) is None

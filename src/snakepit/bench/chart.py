@@ -61,9 +61,14 @@ def draw(report: dict, path: Path) -> None:
     axes[2].legend()
     axes[-1].set_xlabel("connected clients")
     ratio, marks = report["ratio"], bounds(report, at_least="≥ ", at_most="≤ ")
-    fig.suptitle(f"Snakepit capacity {marks['snakepit']}{report['snakepit_capacity']} vs "
-                 f"raw {marks['raw']}{report['raw_capacity']} (ratio {marks['ratio']}{ratio:.2f})"
-                 if ratio else "Snakepit bench")
+    title = (f"Snakepit capacity {marks['snakepit']}{report['snakepit_capacity']} vs "
+             f"raw {marks['raw']}{report['raw_capacity']} (ratio {marks['ratio']}{ratio:.2f})"
+             if ratio else "Snakepit bench")
+    cpu = report.get("cpu_ratio")
+    if cpu:
+        title += (f"\nCPU for the same clients: {cpu['median']:.2f} times the raw server's "
+                  f"(median of {cpu['steps']} steps, {cpu['low']:.2f}-{cpu['high']:.2f})")
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

@@ -27,6 +27,7 @@ import json
 import math
 import os
 import re
+import statistics
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ from .histogram import Histogram
 
 OVERRUN_LIMIT = 0.01
 DELAY_P99_LIMIT_MS = 25.0
+#: Below this share of its core, a server's CPU is too small a figure to divide by.
+CPU_FLOOR_PERCENT = 20.0
 
 
 @dataclass(frozen=True)
@@ -283,6 +286,26 @@ def how_it_ended(steps: list[dict[str, object]]) -> dict[str, object] | None:
             "generator_cpu_percent": [min(busy), max(busy)] if busy else None}
 
 
+def cpu_ratio(ours: list[dict[str, object]],
+              raw: list[dict[str, object]]) -> dict[str, object] | None:
+    """Snakepit's CPU over the raw server's for the same clients, at every client count
+    that both held with at least ``CPU_FLOOR_PERCENT`` of their core: how many counts, and
+    the lowest, median and highest ratio (None if no count qualifies). Each pair is measured
+    within the same minute, so it moves far less from run to run than the capacities do;
+    where both servers fail at about the same share of their core, the capacity ratio is
+    about its inverse."""
+    def held(steps: list[dict[str, object]]) -> dict[int, float]:
+        return {int(s["clients"]): float(s["server_cpu_percent"]) for s in steps
+                if s["holds"] and s.get("server_cpu_percent") is not None}
+    snakepit, bare = held(ours), held(raw)
+    ratios = sorted(snakepit[n] / bare[n] for n in snakepit.keys() & bare.keys()
+                    if min(snakepit[n], bare[n]) >= CPU_FLOOR_PERCENT)
+    if not ratios:
+        return None
+    return {"steps": len(ratios), "low": ratios[0], "median": statistics.median(ratios),
+            "high": ratios[-1]}
+
+
 async def bench(options: BenchOptions) -> dict[str, object]:
     snakepit = Ramp(Target("snakepit", options, 0))
     raw = Ramp(Target("raw", options, options.frame_bytes or 400))
@@ -337,6 +360,8 @@ async def bench(options: BenchOptions) -> dict[str, object]:
         # How each ramp ended: where frames left on time and arrived late, the load
         # generators may be part of what ended it (they must not be the bottleneck).
         "ended": {"snakepit": how_it_ended(snakepit.steps), "raw": how_it_ended(raw.steps)},
+        # What the same clients cost each server's core (Snakepit / raw), where both held.
+        "cpu_ratio": cpu_ratio(snakepit.steps, raw.steps),
     }
     options.out.write_text(json.dumps(report, indent=2))
     from .chart import draw
@@ -348,6 +373,11 @@ async def bench(options: BenchOptions) -> dict[str, object]:
           f"{marks['raw']}{limit} clients, ratio {ratio}")
     if any(report["capped"].values()):
         print("(>=: that server held the ramp's last step; give --steps a higher end)")
+    cpu = report["cpu_ratio"]
+    if isinstance(cpu, dict):
+        print(f"cpu for the same clients, snakepit / raw: {cpu['median']:.2f} (median of "
+              f"{cpu['steps']} steps, {cpu['low']:.2f}-{cpu['high']:.2f}); failing at the "
+              f"same share of the core, that is a ratio near {1 / cpu['median']:.2f}")
     for kind, ended in report["ended"].items():
         if ended is not None and ended["delay_alone"]:
             low, high = ended["generator_cpu_percent"] or (0.0, 0.0)
