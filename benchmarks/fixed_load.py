@@ -15,7 +15,7 @@ Only ever targets 127.0.0.1.
 
 With ``--sample FILE`` the server runs under ``benchmarks/sampler.py`` (a CPU-time
 sampler; its folded stacks go to FILE) and the heaviest functions are printed, as shares
-of all the server's samples (start-up included: use a long ``--seconds``). With
+of the server's samples in the measured window (start-up and goodbyes left out). With
 ``--raw FRAME_BYTES`` the same clients load the raw baseline of ``snakepit bench`` instead
 (frames of that size, to groups made up as the arenas would be: 16 players and the watchers
 that name the arena; ``--raw-by-arrival``: in the order the clients came, as many to a
@@ -34,6 +34,7 @@ import collections
 import json
 import os
 import re
+import signal
 import sys
 import tempfile
 import time
@@ -92,8 +93,11 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
                        f"&players={raw_players}")
                 async with http.get(url) as response:
                     response.raise_for_status()
+        def window(begins: bool) -> None:  # the sampler counts the measured window only
+            os.kill(server.pid, signal.SIGUSR1 if begins else signal.SIGUSR2)
+
         load = asyncio.create_task(generate(port, server.pid, players, watchers, arenas, 1,
-                                            3.0, seconds))
+                                            3.0, seconds, window if sample else None))
         async with aiohttp.ClientSession() as http:
             while not load.done():  # a line a second
                 before, at = cpu_seconds(server.pid), time.monotonic()

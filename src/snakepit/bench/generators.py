@@ -139,11 +139,13 @@ class Generator:
 
 async def generate(port: int, server_pid: int, players: int, spectators: int, arenas: int,
                    generators: int, warmup: float, seconds: float,
+                   window: Callable[[bool], None] | None = None,
                    ) -> tuple[list[dict], dict[str, float]]:
     """Connect ``players`` and ``spectators`` (who watch ``pit-1`` ... ``pit-ARENAS``) to the
     server on ``port`` from ``generators`` processes per kind, let them settle for
     ``warmup`` seconds, measure ``seconds``; return each generator's results and the
-    server's and the generators' figures (CPU shares, the server's RSS)."""
+    server's and the generators' figures (CPU shares, the server's RSS). ``window``, if
+    given, is called with True as the measured window begins and with False as it ends."""
     _, spare = cores()
     clients = players + spectators
     count = max(1, min(generators, clients))
@@ -169,7 +171,7 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL), core))
     try:
-        return await _measure(gens, server_pid, warmup, seconds)
+        return await _measure(gens, server_pid, warmup, seconds, window)
     except (OSError, ValueError, TimeoutError) as exc:  # a generator died, hung or garbled
         raise GeneratorFailed(f"a load generator failed: {exc!r}") from exc
     finally:  # whatever happened, no generator outlives its step
@@ -185,6 +187,7 @@ class GeneratorFailed(RuntimeError):
 
 
 async def _measure(gens: list[Generator], server_pid: int, warmup: float, seconds: float,
+                   window: Callable[[bool], None] | None = None,
                    ) -> tuple[list[dict], dict[str, float]]:
     """Wait until every generator is ready, give them all the same window, take the CPU
     figures at its ends, and collect the results."""
@@ -209,8 +212,12 @@ async def _measure(gens: list[Generator], server_pid: int, warmup: float, second
     server = [cpu_seconds(server_pid)]
     for gen in gens:
         gen.cpu = (cpu_seconds(gen.proc.pid), 0.0)
+    if window is not None:
+        window(True)
     await asyncio.sleep(max(0.0, ended - time.monotonic()))
     server.append(cpu_seconds(server_pid))
+    if window is not None:
+        window(False)
     shares = core_shares(core, core_times(server_core))
     rss = rss_bytes(server_pid)
     for gen in gens:
