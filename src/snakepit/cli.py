@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="snakes per world (SNAKEPIT_MAX_PLAYERS, default %(default)s)")
     serve.add_argument("--seed", type=int, default=os.environ.get("SNAKEPIT_SEED"),
                        help="seed of the world's generator (SNAKEPIT_SEED, default: random)")
+    serve.add_argument("--engine", default=_env("ENGINE", defaults.engine),
+                       choices=["auto", "c", "python"],
+                       help="what steps the arenas: c (the compiled engine), python (the "
+                       "reference engine) or auto, c where it was built (SNAKEPIT_ENGINE, "
+                       "default %(default)s)")
     serve.add_argument("--bots", type=int, default=_env("BOTS", str(defaults.bots)),
                        help="fill arenas with fewer human players than this with bots, up to "
                        "this many snakes; 0 for none (SNAKEPIT_BOTS, default %(default)s)")
@@ -129,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--generators", type=int, default=max(1, (os.cpu_count() or 2) - 1),
                        help="load generator processes (default: one per spare core, "
                        "%(default)s here)")
+    bench.add_argument("--engine", default="auto", choices=["auto", "c", "python"],
+                       help="the engine Snakepit's server steps its arenas with (default "
+                       "%(default)s: c where it was built)")
     bench.add_argument("--out", type=Path, default=Path("bench-report.json"),
                        help="JSON report (default %(default)s)")
     bench.add_argument("--chart", type=Path, default=Path("bench-report.png"),
@@ -209,16 +217,19 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(simulate(args))
     logging.basicConfig(level=args.log_level.upper(), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from .engine.fast import engine_class
+
     try:
         settings = Settings(
             host=args.host, port=args.port, data_dir=args.data_dir, tick_rate=args.tick_rate,
             width=args.world_size[0], height=args.world_size[1], max_players=args.max_players,
-            seed=args.seed, bots=args.bots, bot_level=args.bot_level,
+            seed=args.seed, engine=args.engine, bots=args.bots, bot_level=args.bot_level,
             max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
             allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
             resume_grace=args.resume_grace, record=args.record,
             keep_recordings=args.keep_recordings,
         )
+        engine_class(settings.engine)
     except ValueError as exc:
         sys.exit(f"snakepit: {exc}")
     try:
@@ -264,7 +275,7 @@ def _bench(args: argparse.Namespace) -> None:
     options = BenchOptions(steps=steps, seconds=args.seconds, warmup=args.warmup,
                            play_share=args.play_share, tick_rate=args.tick_rate,
                            tries=max(1, args.tries), generators=args.generators,
-                           out=args.out, chart=args.chart)
+                           engine=args.engine, out=args.out, chart=args.chart)
     eventloop.run(bench(options))
 
 

@@ -19,6 +19,9 @@ class Settings:
     max_players: int = 16
     #: Seed of the world's generator; None picks one at random at start.
     seed: int | None = None
+    #: Which engine steps the arenas: "c" (the compiled twin of the rules, FastWorld),
+    #: "python" (World, the reference), or "auto" (c where it was built at install).
+    engine: str = "auto"
     #: A client whose unsent bytes pass this many is cut off, so it can never hold anyone up.
     send_buffer_limit: int = 256 * 1024
     #: The kernel send buffer asked for each client socket (None: leave the OS default).
@@ -82,5 +85,7 @@ class Settings:
             raise ValueError("max connections per address must be 0 (no limit) or more")
         if self.bot_level not in ("easy", "medium", "hard"):
             raise ValueError("bot level must be easy, medium or hard")
+        if self.engine not in ("auto", "c", "python"):
+            raise ValueError("engine must be auto, c or python")
         if self.keep_recordings < 0:
             raise ValueError("keep recordings must be 0 (keep all) or more")

@@ -57,6 +57,8 @@ class BenchOptions:
     tries: int = 2
     generators: int = 1
     frame_bytes: int | None = None
+    #: The engine Snakepit's server runs (``serve --engine``).
+    engine: str = "auto"
     out: Path = Path("bench-report.json")
     chart: Path = Path("bench-report.png")
 
@@ -79,6 +81,7 @@ class Target:
             args = ["-m", "snakepit", "serve", "--port", "0", "--data-dir", data,
                     "--tick-rate", str(self.options.tick_rate), "--max-players",
                     str(self.options.arena_size), "--log-level", "warning",
+                    "--engine", self.options.engine,
                     "--bots", "0",  # every snake is a load-generator client
                     "--max-per-address", "0"]  # and they all come from 127.0.0.1
         else:

@@ -299,6 +299,10 @@ class World:
 
     # -- views -------------------------------------------------------------------------------
 
+    def snake(self, sid: int) -> Snake | None:
+        """The live snake ``sid``, or None."""
+        return self.snakes.get(sid)
+
     def fingerprint(self) -> tuple:
         """The whole state as one canonical, comparable value (for replays and tests)."""
         return (

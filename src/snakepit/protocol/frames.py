@@ -24,12 +24,13 @@ def snake_info(snake: Snake, bot: bool = False) -> SnakeInfo:
 
 def snapshot(world: World, watchers: int = 0, bots: Container[int] = ()) -> Snapshot:
     """The whole world, for a client that has just arrived. ``bots``: ids of bot snakes."""
+    snakes = world.snakes  # (FastWorld builds it on each read)
     return Snapshot(
         watchers=watchers,
         tick=world.tick,
         width=world.config.width,
         height=world.config.height,
-        snakes=[snake_info(world.snakes[sid], sid in bots) for sid in sorted(world.snakes)],
+        snakes=[snake_info(snakes[sid], sid in bots) for sid in sorted(snakes)],
         digits=[(x, y, v) for (x, y), v in sorted(world.digits.items())],
         stones=sorted(world.stones),
     )
@@ -45,7 +46,7 @@ def frame(report: TickReport, world: World, at_ms: int, watchers: int | None = N
         at=at_ms,
         moves=[(sid, x, y, int(grew)) for sid, (x, y), grew in report.moves],
         deaths=[(d.snake_id, cast(Cause, d.cause.value), d.killer_id) for d in report.deaths],
-        spawns=[snake_info(world.snakes[s.snake_id], s.snake_id in bots) for s in report.spawns],
+        spawns=[snake_info(world.snake(s.snake_id), s.snake_id in bots) for s in report.spawns],
         digits=[(x, y, v) for (x, y), v in report.digits_added],
         eaten=report.digits_removed,
         stones=report.stones_added,

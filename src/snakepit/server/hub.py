@@ -8,6 +8,7 @@ import logging
 import random
 
 from ..engine import World, WorldConfig
+from ..engine.fast import engine_class
 from ..replay import Recorder, ReplayLibrary
 from ..settings import Settings
 from ..storage import SqliteScoreStore
@@ -30,6 +31,8 @@ class Hub:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         self.store = SqliteScoreStore(settings.data_dir / "scores.sqlite3")
         self._seeds = random.Random(settings.seed)
+        #: World or FastWorld: the same game either way (tests/engine/test_fast_world.py).
+        self._world_class = engine_class(settings.engine)
         self.stats = TickStats()
         #: The recordings of the arenas' games (docs/replays.md).
         self.replays = ReplayLibrary(settings.data_dir / "replays",
@@ -54,8 +57,9 @@ class Hub:
 
     async def start(self) -> None:
         await self.scoreboard.start()
-        log.info("started size=%dx%d tick_rate=%s max_players=%d", self.settings.width,
-                 self.settings.height, self.settings.tick_rate, self.settings.max_players)
+        log.info("started size=%dx%d tick_rate=%s max_players=%d engine=%s",
+                 self.settings.width, self.settings.height, self.settings.tick_rate,
+                 self.settings.max_players, self._world_class.__name__)
 
     async def finish_games(self) -> None:
         """The server is stopping: end every game so it is recorded; accept no more."""
@@ -75,8 +79,8 @@ class Hub:
         so a server run is reproducible; otherwise each world gets a random seed."""
         seed = self._seeds.getrandbits(32)
         log.info("world seed=%d", seed)
-        return World(WorldConfig(width=self.settings.width, height=self.settings.height),
-                     seed=seed)
+        return self._world_class(
+            WorldConfig(width=self.settings.width, height=self.settings.height), seed=seed)
 
     def _new_recorder(self, name: str, world: World) -> Recorder:
         """The recorder of a new arena's world (only when recording is on)."""
