@@ -28,6 +28,38 @@ static PyObject *Directions[4];  /* DIRECTIONS order: UP, RIGHT, DOWN, LEFT */
 static PyObject *DirectionNames[4];  /* their wire names, for the digest */
 static PyObject *Causes[7];      /* index: the C cause code below (0 unused) */
 static PyObject *str_snake_id, *str_direction, *str_ref, *str_name;
+/* the dataclasses' field names, in their order (dataclasses.fields) */
+static PyObject *ReportFields, *DeathFields, *SpawnFields;
+
+/* An instance of a slots dataclass with its fields set, as its __init__ would set them
+ * (none of the engine's value classes does more), without running that Python __init__:
+ * object.__new__, then object.__setattr__ for each field (which a frozen class allows). */
+static PyObject *new_value(PyObject *type, PyObject *fields, PyObject *const *values)
+{
+    PyTypeObject *t = (PyTypeObject *)type;
+    PyObject *obj = t->tp_alloc(t, 0);
+    if (!obj) return NULL;
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(fields); i++) {
+        if (PyObject_GenericSetAttr(obj, PyTuple_GET_ITEM(fields, i), values[i]) < 0) {
+            Py_DECREF(obj);
+            return NULL;
+        }
+    }
+    return obj;
+}
+
+/* new_value with values built by Py_BuildValue's ``format`` (a tuple of the fields) */
+static PyObject *new_value_of(PyObject *type, PyObject *fields, PyObject *values)
+{
+    if (!values) return NULL;
+    PyObject *obj = NULL;
+    if (PyTuple_GET_SIZE(values) != PyTuple_GET_SIZE(fields))
+        PyErr_SetString(PyExc_TypeError, "a value's fields and values differ in number");
+    else
+        obj = new_value(type, fields, &PyTuple_GET_ITEM(values, 0));
+    Py_DECREF(values);
+    return obj;
+}
 
 enum { NO_CAUSE = 0, WALL, STONE, SELF_, SNAKE, HEAD_ON, LEFT_ };
 static const int DX[4] = {0, 1, 0, -1};
@@ -259,11 +291,11 @@ static int kill(World *w, Snake *s, int cause, int64_t killer, PyObject *killer_
 {
     PyObject *kid = killer ? PyLong_FromLongLong(killer) : Py_NewRef(Py_None);
     if (!kid) return -1;
-    PyObject *death = PyObject_CallFunction(
-        DeathType, "LOOOOLLLL", (long long)s->id, s->name, Causes[cause], kid,
+    PyObject *death = new_value_of(DeathType, DeathFields, Py_BuildValue(
+        "(LOOOOLLLL)", (long long)s->id, s->name, Causes[cause], kid,
         killer_name ? killer_name : Py_None,
         (long long)s->score, (long long)(length >= 0 ? length : (int64_t)s->len),
-        (long long)s->kills, (long long)(w->tick - s->born));
+        (long long)s->kills, (long long)(w->tick - s->born)));
     Py_DECREF(kid);
     if (!death) return -1;
     int r = PyList_Append(deaths, death);
@@ -466,7 +498,8 @@ static int spawn(World *w, PyObject *join, PyObject *spawns, PyObject *rejected)
     s->len = (uint32_t)w->start_length;
     w->live[w->nlive++] = s;  /* the newest id: the end of id order */
 
-    PyObject *sp = PyObject_CallFunction(SpawnType, "OL", ref, (long long)s->id);
+    PyObject *sp = new_value_of(SpawnType, SpawnFields,
+                                Py_BuildValue("(OL)", ref, (long long)s->id));
     Py_DECREF(ref);
     if (!sp) return -1;
     int r = PyList_Append(spawns, sp);
@@ -839,9 +872,10 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
         if (!entry || PyList_Append(into, entry) < 0) { Py_XDECREF(entry); goto done; }
         Py_DECREF(entry);
     }
-    report = PyObject_CallFunction(TickReportType, "LOOOOOOOOO", (long long)w->tick, moves,
-                                   deaths, spawns, rejected, digits_added, digits_removed,
-                                   stones_added, stones_removed, scores);
+    report = new_value_of(TickReportType, ReportFields,
+                          Py_BuildValue("(LOOOOOOOOO)", (long long)w->tick, moves, deaths,
+                                        spawns, rejected, digits_added, digits_removed,
+                                        stones_added, stones_removed, scores));
 done:
     if (names) {
         for (Py_ssize_t i = 0; i < n; i++) Py_XDECREF(names[i]);
@@ -1189,14 +1223,26 @@ static PyTypeObject WorldType = {
     .tp_getset = World_getset,
 };
 
-/* _bind(TickReport, Move, Death, Spawn, Turn, Leave, DIRECTIONS, causes): the engine's
- * classes and members, once; ``causes`` in the order WALL, STONE, SELF, SNAKE, HEAD_ON, LEFT. */
+/* _bind(TickReport, Move, Death, Spawn, Turn, Leave, DIRECTIONS, causes, report_fields,
+ * death_fields, spawn_fields): the engine's classes and members, once; ``causes`` in the
+ * order WALL, STONE, SELF, SNAKE, HEAD_ON, LEFT; the fields as dataclasses.fields names
+ * them (the step fills them in that order). */
 static PyObject *bind(PyObject *module, PyObject *args)
 {
     PyObject *report, *move, *death, *spawn, *turn, *leave, *dirs, *causes;
-    if (!PyArg_ParseTuple(args, "OOOOOOOO", &report, &move, &death, &spawn, &turn, &leave,
-                          &dirs, &causes))
+    PyObject *report_fields, *death_fields, *spawn_fields;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOO!O!O!", &report, &move, &death, &spawn, &turn,
+                          &leave, &dirs, &causes, &PyTuple_Type, &report_fields,
+                          &PyTuple_Type, &death_fields, &PyTuple_Type, &spawn_fields))
         return NULL;
+    if (PyTuple_GET_SIZE(report_fields) != 10 || PyTuple_GET_SIZE(death_fields) != 9
+            || PyTuple_GET_SIZE(spawn_fields) != 2) {
+        PyErr_SetString(PyExc_TypeError, "TickReport has 10 fields, Death 9, Spawn 2");
+        return NULL;
+    }
+    Py_XSETREF(ReportFields, Py_NewRef(report_fields));
+    Py_XSETREF(DeathFields, Py_NewRef(death_fields));
+    Py_XSETREF(SpawnFields, Py_NewRef(spawn_fields));
     if (!PyType_Check(move) || !PyType_IsSubtype((PyTypeObject *)move, &PyTuple_Type)) {
         PyErr_SetString(PyExc_TypeError, "Move must be a tuple type");
         return NULL;

@@ -18,6 +18,7 @@ has, is refused when the world is made (OverflowError), never played differently
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections import deque
 from collections.abc import Iterable
@@ -37,7 +38,9 @@ AVAILABLE = _fastworld is not None
 if _fastworld is not None:
     _fastworld._bind(TickReport, Move, Death, Spawn, Turn, Leave, DIRECTIONS,
                      (Cause.WALL, Cause.STONE, Cause.SELF, Cause.SNAKE, Cause.HEAD_ON,
-                      Cause.LEFT))
+                      Cause.LEFT),
+                     *(tuple(f.name for f in dataclasses.fields(cls))
+                       for cls in (TickReport, Death, Spawn)))
     _Base = _fastworld.CWorld
 else:
     _Base = object
