@@ -22,6 +22,7 @@ import dataclasses
 import random
 from collections import deque
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from .config import WorldConfig
 from .geometry import DIRECTIONS, Cell
@@ -66,8 +67,11 @@ def _snake(state: tuple) -> Snake:
                  deque(turns))
 
 
-class FastWorld(_Base):  # type: ignore[misc, valid-type]
-    """A world whose :meth:`step` runs in C; otherwise read it as a :class:`World`."""
+class FastWorld(_Base):  # type: ignore[misc, valid-type]  (_Base: the C type, or object)
+    """A world whose :meth:`step` runs in C; otherwise read it as a :class:`World`.
+
+    Where the extension was not built the class still exists (``isinstance`` checks work)
+    but making one raises RuntimeError; the server then runs :class:`World`."""
 
     __slots__ = ("config", "seed")
 
@@ -85,7 +89,7 @@ class FastWorld(_Base):  # type: ignore[misc, valid-type]
                          cfg.spawn_head_distance, cfg.stone_head_distance, cfg.spawn_margin,
                          state)
 
-    if False:  # for readers and type checkers: what the C type provides
+    if TYPE_CHECKING:  # what the C type provides (defining them here would hide it)
         tick: int
         _next_id: int
         snake_count: int
