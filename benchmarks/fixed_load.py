@@ -1,8 +1,8 @@
 """One fixed load for a while: what it costs the server, second by second.
 
 Starts ``snakepit serve`` pinned to core 0 (as ``snakepit bench`` does: no bots, no cap per
-address), connects ``--players`` players (Python, ``snakepit.bench.loadgen``) and
-``--watchers`` watchers (``spectators.c``, or Python without a C compiler) from core 1,
+address), connects ``--players`` players and ``--watchers`` watchers (the bench's C
+clients, ``clients.c``, or its Python ones without a C compiler) from core 1,
 spread over ``--arenas`` arenas (default: as many as the players fill), holds them for
 ``--seconds`` and prints the server's CPU and its late ticks over that window; with
 ``--verbose``, a line a second from the start (connecting and settling included). Where

@@ -52,7 +52,7 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     assert report["cpu_ratio"] is None or set(report["cpu_ratio"]) == {
         "steps", "low", "median", "high"}
     if shutil.which(os.environ.get("CC", "cc")):
-        assert report["watchers"] == "C (spectators.c)"
+        assert report["clients"] == "C (clients.c)"
     # The raw baseline wrote frames of the size Snakepit sent in the same step, to as many
     # groups as Snakepit had arenas (80 clients: 20 players, so 2 arenas).
     for ours, raw in zip(report["snakepit"], report["raw"], strict=True):
@@ -63,7 +63,7 @@ def test_a_short_bench_writes_a_json_report_and_a_chart(tmp_path):
     assert chart.read_bytes().startswith(b"\x89PNG")
 
 
-def test_without_a_c_compiler_the_python_generator_watches_and_the_report_is_complete(
+def test_without_a_c_compiler_the_python_generator_plays_and_watches_and_the_report_is_complete(
         tmp_path):
     out, chart = tmp_path / "report.json", tmp_path / "report.png"
     env = {**os.environ, "CC": str(tmp_path / "no-such-compiler"),
@@ -75,7 +75,7 @@ def test_without_a_c_compiler_the_python_generator_watches_and_the_report_is_com
     )
     assert result.returncode == 0, result.stderr[-2000:]
     report = json.loads(out.read_text())
-    assert report["watchers"] == "Python (loadgen.py)"
+    assert report["clients"] == "Python (loadgen.py)"
     for kind in ("snakepit", "raw"):
         (step,) = report[kind]
         assert STEP_FIGURES <= step.keys() and step["connected"] == 24

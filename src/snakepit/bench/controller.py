@@ -35,8 +35,8 @@ from pathlib import Path
 
 import aiohttp
 
-from .generators import (GeneratorFailed, core_percent, cores, generate, pin_to, rss_bytes,
-                         spectators_program)
+from .generators import (GeneratorFailed, clients_program, core_percent, cores, generate,
+                         pin_to, rss_bytes)
 from .histogram import Histogram
 
 OVERRUN_LIMIT = 0.01
@@ -350,7 +350,7 @@ async def bench(options: BenchOptions) -> dict[str, object]:
         "targets": {"tick_overrun_share": OVERRUN_LIMIT, "fanout_delay_p99_ms": DELAY_P99_LIMIT_MS},
         "raw_frame_bytes": frame_bytes,
         "interleaved": True,
-        "watchers": "C (spectators.c)" if spectators_program() else "Python (loadgen.py)",
+        "clients": "C (clients.c)" if clients_program() else "Python (loadgen.py)",
         "snakepit": snakepit.steps,
         "raw": raw.steps,
         "snakepit_capacity": ours,

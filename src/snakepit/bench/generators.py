@@ -1,8 +1,9 @@
 """The load generators of ``snakepit bench``: processes on the spare cores that connect a
 step's clients, and the window they all measure.
 
-Players are Python (``loadgen.py``: they speak the protocol and steer); watchers are the C
-program ``spectators.c`` where a C compiler is at hand (``loadgen.py`` watches otherwise).
+The clients, players and watchers, are the C program ``clients.c`` where a C compiler is at
+hand, and the Python ``loadgen.py`` (the same clients, at several times the cost a frame)
+where there is none.
 Each generator connects its clients and says ``ready``; then all of them are given the same
 window (``go START END``, ``time.monotonic()`` seconds, which on Linux is one clock for
 every process), over which this module also takes the server's and the generators' CPU
@@ -101,15 +102,15 @@ def rss_bytes(pid: int) -> int:
 
 
 @functools.cache
-def spectators_program() -> Path | None:
-    """The C watchers (``spectators.c``), compiled once with the machine's C compiler
-    (``$CC``, else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
+def clients_program() -> Path | None:
+    """The C clients (``clients.c``), compiled once with the machine's C compiler (``$CC``,
+    else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
     ``~/.cache/snakepit``); None where there is no compiler, and the Python load generator
-    watches instead."""
-    source = Path(__file__).with_name("spectators.c")
+    plays and watches instead."""
+    source = Path(__file__).with_name("clients.c")
     code = source.read_bytes()
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "snakepit"
-    binary = cache / f"spectators-{hashlib.sha256(code).hexdigest()[:12]}"
+    binary = cache / f"clients-{hashlib.sha256(code).hexdigest()[:12]}"
     if binary.exists():
         return binary
     compiler = shutil.which(os.environ.get("CC", "cc"))
@@ -120,7 +121,7 @@ def spectators_program() -> Path | None:
     done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source)],
                           capture_output=True, text=True)
     if done.returncode != 0:
-        print(f"bench: spectators.c did not compile, watching from Python:\n{done.stderr}",
+        print(f"bench: clients.c did not compile, the clients are Python:\n{done.stderr}",
               file=sys.stderr)
         return None
     partial.replace(binary)  # whole or not at all, should two benches compile at once
@@ -142,28 +143,29 @@ async def generate(port: int, server_pid: int, players: int, spectators: int, ar
                    window: Callable[[bool], None] | None = None,
                    ) -> tuple[list[dict], dict[str, float]]:
     """Connect ``players`` and ``spectators`` (who watch ``pit-1`` ... ``pit-ARENAS``) to the
-    server on ``port`` from ``generators`` processes per kind, let them settle for
+    server on ``port`` from ``generators`` processes, let them settle for
     ``warmup`` seconds, measure ``seconds``; return each generator's results and the
     server's and the generators' figures (CPU shares, the server's RSS). ``window``, if
     given, is called with True as the measured window begins and with False as it ends."""
     _, spare = cores()
     clients = players + spectators
     count = max(1, min(generators, clients))
-    program = spectators_program() if spectators else None
+    program = clients_program()
     gens: list[Generator] = []
     for i in range(count):
         core = spare[i % len(spare)]
         mine_players = players // count + (i < players % count)
         mine_spectators = spectators // count + (i < spectators % count)
         first = i * clients
-        if program is not None and mine_spectators:
+        if not (mine_players or mine_spectators):
+            continue
+        if program is not None:
             gens.append(Generator(await asyncio.create_subprocess_exec(
-                str(program), "127.0.0.1", str(port), str(mine_spectators),
-                str(arenas), str(first + mine_players), preexec_fn=pin_to(core),
+                str(program), "127.0.0.1", str(port), str(mine_players), str(mine_spectators),
+                str(arenas), str(first), preexec_fn=pin_to(core),
                 stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL), core))
-            mine_spectators = 0
-        if mine_players or mine_spectators:
+        else:
             gens.append(Generator(await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "snakepit.bench.loadgen", "--port", str(port),
                 "--players", str(mine_players), "--spectators", str(mine_spectators),

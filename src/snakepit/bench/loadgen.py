@@ -1,11 +1,12 @@
 """One load-generator process: clients on real sockets, some playing, the rest watching.
 
 Players speak the real protocol: hello, join, steer away from walls, join again after
-each death; they find their own head in each frame and time each turn until the frame that
-shows it. Spectators read only what they must: every message's size and each frame's time
+each death (and at the next frame after a join refused for want of room); they find their
+own head in each frame and time each turn until the frame that shows it. Spectators read only what they must: every message's size and each frame's time
 stamp (``at``, server wall clock in ms), from which the fan-out delay is measured. (The
-bench's watchers are the C program ``spectators.c`` where a C compiler is at hand: it
-reads a frame for a fraction of what this process spends; these are the fallback.)
+bench's clients are the C program ``clients.c`` where a C compiler is at hand: the same
+players and watchers, reading a frame for a fraction of what this process spends; these
+are the fallback, and the model it follows.)
 
 Run by ``snakepit bench``: it connects its clients, prints ``ready N``, reads the window to
 measure (``go START END``, ``time.monotonic()`` seconds) from its standard input, and prints
@@ -27,7 +28,7 @@ import msgspec
 
 from .. import eventloop
 from ..protocol import decode_server
-from ..protocol.messages import Died, Frame, Spawned, Welcome
+from ..protocol.messages import Died, Error, Frame, Spawned, Welcome
 from .histogram import Histogram
 from .wsclient import WsClient
 
@@ -85,6 +86,8 @@ class Player:
         self.dir = "up"
         self.size = (60, 40)
         self.turn_sent: tuple[str, float] | None = None
+        #: Its join was refused for want of room: join again at the next frame.
+        self.rejoin = False
 
     def opened(self, client: WsClient) -> None:
         self.client = client
@@ -95,6 +98,9 @@ class Player:
         self.tally.text(payload)
         if payload.startswith(b'{"type":"frame"'):
             self.tally.frame(payload)
+            if self.rejoin and self.client is not None:
+                self.rejoin = False
+                self.client.send_text(b'{"type":"join"}')
             if self.snake is not None:
                 if self.head == (-1, -1) or b'"spawns"' in payload:
                     self._follow(_frames.decode(payload))  # (re)learn the snake's heading
@@ -118,7 +124,9 @@ class Player:
             self.tally.deaths += self.tally.measuring
             if self.client is not None:
                 self.client.send_text(b'{"type":"join"}')
-        elif message.__struct_config__.tag == "error":
+        elif isinstance(message, Error) and message.code == "no-room":
+            self.rejoin = True
+        elif isinstance(message, Error):
             self.tally.errors += 1
 
     def _glance(self, payload: bytes) -> None:
