@@ -154,6 +154,31 @@ async def test_a_vanished_peer_is_closed_within_the_ping_interval_and_timeout(se
         sock.close()
 
 
+@pytest.mark.parametrize("settings", [{"heartbeat": 1.6, "max_connections_per_address": 0}],
+                         indirect=True)
+async def test_the_heartbeat_sweeps_in_slices_and_reaches_every_connection(server):
+    """With a heartbeat of 1.6 s the server looks at its connections in two slices, one
+    every 0.1 s; every one of eight vanished peers is still pinged and closed."""
+    sockets = server.app[SOCKETS]
+    peers = [open_raw_client(server.host, server.port,
+                             b'{"type":"hello","protocol":1,"name":"Gone%d"}' % i)
+             for i in range(8)]
+    try:
+        for _ in range(200):
+            if len(sockets) == 8:
+                break
+            await asyncio.sleep(0.02)
+        assert len(sockets) == 8
+        for _ in range(600):  # up to 30 s; about 3 s is expected
+            if not sockets:
+                break
+            await asyncio.sleep(0.05)
+        assert not sockets, f"{len(sockets)} silent peers were never closed"
+    finally:
+        for peer in peers:
+            peer.close()
+
+
 # -- trickled headers ---------------------------------------------------------------------------
 
 

@@ -27,6 +27,7 @@ import logging
 import random
 import socket as sockets
 import time
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("snakepit.http")
 
 #: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
+#: Seconds between two slices of the heartbeat's sweep (see ``Connections._heartbeat``).
+SWEEP_SLICE = 0.1
 PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
 _REASONS = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required",
             429: "Too Many Requests", 503: "Service Unavailable"}
@@ -85,6 +88,11 @@ class Connections:
         self.settings = hub.settings
         self.addresses = addresses
         self.open: set[GameConnection] = set()
+        #: The heartbeat looks at every connection every ``_every`` seconds, one of
+        #: ``_slices`` (the connections by their hash) at a time.
+        self._every = max(0.05, self.settings.heartbeat / 8)
+        self._slices: list[set[GameConnection]] = [
+            set() for _ in range(max(1, round(self._every / SWEEP_SLICE)))]
         self._sweeper: asyncio.Task[None] | None = None
         # Shared by every session (one object each, not one per connection).
         self.top_scores = lambda: hub.scoreboard.frame
@@ -130,10 +138,12 @@ class Connections:
                            interval=settings.heartbeat * random.uniform(0.75, 1.25))
         connection = GameConnection(self, socket, address, classic)
         self.open.add(connection)
+        self._slices[hash(connection) % len(self._slices)].add(connection)
         socket.start(connection, pending)
 
     def closed(self, connection: GameConnection) -> None:
         self.open.discard(connection)
+        self._slices[hash(connection) % len(self._slices)].discard(connection)
         self.addresses.release(connection.address)
 
     # -- heartbeat and goodbye ----------------------------------------------------------------
@@ -149,15 +159,20 @@ class Connections:
             self._sweeper = None
 
     async def _heartbeat(self) -> None:
-        every = max(0.05, self.settings.heartbeat / 8)
+        """Every connection is looked at every eighth of the heartbeat (at least every
+        50 ms), a slice of them about every 0.1 s: with thousands of connections a whole
+        sweep at once (and the pings it sends) would hold up the arenas' ticks for
+        milliseconds."""
+        part = 0
         while True:
-            await asyncio.sleep(every)
-            self.sweep(time.monotonic())
+            await asyncio.sleep(self._every / len(self._slices))
+            self.sweep(time.monotonic(), self._slices[part])
+            part = (part + 1) % len(self._slices)
 
-    def sweep(self, now: float) -> None:
+    def sweep(self, now: float, connections: Iterable[GameConnection] | None = None) -> None:
         """Ping the connections silent for their interval; abort the ones that stayed
-        silent half an interval after their ping."""
-        for connection in list(self.open):
+        silent half an interval after their ping. (All of them, or those given.)"""
+        for connection in list(self.open if connections is None else connections):
             socket = connection.socket
             if socket.closing:
                 continue
