@@ -13,11 +13,13 @@ time from ``/proc``.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import functools
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -35,12 +37,27 @@ def cores() -> tuple[int, list[int]]:
     return usable[0], (usable[1:] or usable)
 
 
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
+    except OSError:
+        return None
+
+
+_LIBC = _libc()
+_PR_SET_PDEATHSIG = 1
+
+
 def pin_to(core: int) -> Callable[[], None]:
-    """A preexec_fn that pins the child process to ``core``."""
+    """A preexec_fn that pins the child process to ``core`` and, on Linux, has it killed
+    when the process that started it dies, however it dies: a bench stopped by a signal
+    or killed outright leaves no server or load generator running."""
 
     def pin() -> None:
         if hasattr(os, "sched_setaffinity"):
             os.sched_setaffinity(0, {core})
+        if _LIBC is not None:
+            _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
     return pin
 
