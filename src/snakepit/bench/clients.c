@@ -256,9 +256,9 @@ static void play(struct conn *c, const unsigned char *p, size_t n) {
                 const unsigned char *at = body + 9;
                 int x, y;
                 for (int d = UP; d <= RIGHT; d++) {
-                    size_t k = strlen(DIR_NAME[d]);
-                    if ((size_t)(end - heading - 7) > k && memcmp(heading + 7, DIR_NAME[d], k) == 0
-                        && heading[7 + k] == '"')
+                    size_t len = strlen(DIR_NAME[d]);
+                    if ((size_t)(end - heading - 7) > len
+                        && memcmp(heading + 7, DIR_NAME[d], len) == 0 && heading[7 + len] == '"')
                         c->dir = (enum dir)d;
                 }
                 if (pair(&at, end, &x, &y)) {

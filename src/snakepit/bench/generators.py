@@ -38,6 +38,7 @@ def cores() -> tuple[int, list[int]]:
 
 
 def _libc() -> ctypes.CDLL | None:
+    """The C library, for ``prctl`` (Linux only; None elsewhere)."""
     try:
         return ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
     except OSError:

@@ -44,9 +44,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("snakepit.http")
 
-#: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
 #: Seconds between two slices of the heartbeat's sweep (see ``Connections._heartbeat``).
 SWEEP_SLICE = 0.1
+#: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
 PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
 _REASONS = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required",
             429: "Too Many Requests", 503: "Service Unavailable"}
