@@ -5,8 +5,10 @@ turns away from a border, and joins again after a death or a refusal for want of
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from snakepit.bench.loadgen import Player, Tally
+from snakepit.bench.wsclient import WsClient
 
 
 class Sent:
@@ -24,7 +26,7 @@ class Sent:
 
 def playing() -> tuple[Player, Sent]:
     player, sent = Player("p1", Tally()), Sent()
-    player.opened(sent)  # type: ignore[arg-type]
+    player.opened(cast(WsClient, sent))
     player.on_text(b'{"type":"welcome","protocol":1,"name":"p1","arena":"pit-1","width":20,'
                    b'"height":12,"tick_rate":10.0,"tick_ms":100.0,"max_players":16}')
     player.on_text(b'{"type":"spawned","snake":7}')
