@@ -2,8 +2,9 @@
 
 Players speak the real protocol: hello, join, steer away from walls, join again after
 each death (and at the next frame after a join refused for want of room); they find their
-own head in each frame and time each turn until the frame that shows it. Spectators read only what they must: every message's size and each frame's time
-stamp (``at``, server wall clock in ms), from which the fan-out delay is measured. (The
+own head in each frame and time each turn until the frame that shows it. Spectators read
+only what they must: every message's size and each frame's time stamp (``at``, server
+wall clock in ms), from which the fan-out delay is measured. (The
 bench's clients are the C program ``clients.c`` where a C compiler is at hand: the same
 players and watchers, reading a frame for a fraction of what this process spends; these
 are the fallback, and the model it follows.)
