@@ -11,6 +11,7 @@ setup(
         Extension(
             "snakepit.engine._fastworld",
             ["src/snakepit/engine/_fastworld.c"],
+            depends=["src/snakepit/engine/_sha256.h"],
             extra_compile_args=["-O2", "-std=c11", "-Wall", "-Wextra", "-Wno-unused-parameter",
                                 "-Wno-missing-field-initializers", "-Wno-cast-function-type"],
             optional=True,

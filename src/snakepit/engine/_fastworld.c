@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_sha256.h"
+
 /* -- what Python binds -------------------------------------------------------------- */
 
 static PyObject *TickReportType, *MoveType, *DeathType, *SpawnType;
@@ -203,6 +205,7 @@ typedef struct {
     Vec were, stones_were;
     Mover *movers;
     Py_ssize_t movers_cap;
+    PyObject *wire_moves;  /* the last step's moves as the wire has them (wire_moves()) */
 } World;
 
 /* -- helpers ------------------------------------------------------------------------ */
@@ -716,14 +719,16 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
     PyObject *rejected = PyList_New(0), *digits_added = PyList_New(0);
     PyObject *digits_removed = PyList_New(0), *stones_added = PyList_New(0);
     PyObject *stones_removed = PyList_New(0), *scores = PyList_New(0), *joins = PyList_New(0);
+    PyObject *wire = PyList_New(0);
     PyObject *report = NULL, *it = NULL, *item = NULL;
     PyObject **names = NULL;
     int64_t *scored = NULL;
     Py_ssize_t nscored = 0, scored_cap = 0, n = 0;
     if (!moves || !deaths || !spawns || !rejected || !digits_added || !digits_removed
-            || !stones_added || !stones_removed || !scores || !joins)
+            || !stones_added || !stones_removed || !scores || !joins || !wire)
         goto done;
 
+    Py_CLEAR(w->wire_moves);
     w->tick++;
     w->were.n = 0;
     w->stones_were.n = 0;
@@ -827,6 +832,9 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
         PyObject *move = new_move(s->id, m->nx, m->ny, m->kept);
         if (!move || PyList_Append(moves, move) < 0) { Py_XDECREF(move); goto done; }
         Py_DECREF(move);
+        move = Py_BuildValue("(Liii)", (long long)s->id, m->nx, m->ny, m->kept ? 1 : 0);
+        if (!move || PyList_Append(wire, move) < 0) { Py_XDECREF(move); goto done; }
+        Py_DECREF(move);
         int value = w->kind[c];
         if (value >= 1 && value <= 9) {
             if (vec_setdefault(&w->were, c, value) < 0) goto done;
@@ -876,6 +884,7 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
                           Py_BuildValue("(LOOOOOOOOO)", (long long)w->tick, moves, deaths,
                                         spawns, rejected, digits_added, digits_removed,
                                         stones_added, stones_removed, scores));
+    if (report) w->wire_moves = Py_NewRef(wire);
 done:
     if (names) {
         for (Py_ssize_t i = 0; i < n; i++) Py_XDECREF(names[i]);
@@ -886,7 +895,7 @@ done:
     Py_XDECREF(it);
     Py_XDECREF(moves); Py_XDECREF(deaths); Py_XDECREF(spawns); Py_XDECREF(rejected);
     Py_XDECREF(digits_added); Py_XDECREF(digits_removed); Py_XDECREF(stones_added);
-    Py_XDECREF(stones_removed); Py_XDECREF(scores); Py_XDECREF(joins);
+    Py_XDECREF(stones_removed); Py_XDECREF(scores); Py_XDECREF(joins); Py_XDECREF(wire);
     return report;
 }
 
@@ -1040,43 +1049,191 @@ static int mp_cell(Buf *b, const World *w, int32_t c)
     return mp_array(b, 2) < 0 || mp_int(b, c % w->W) < 0 || mp_int(b, c / w->W) < 0 ? -1 : 0;
 }
 
+static int mp_map(Buf *b, Py_ssize_t n)
+{
+    if (n < 16) { uint8_t v = (uint8_t)(0x80 | n); return buf_put(b, &v, 1); }
+    if (n < (1 << 16)) return put_be(b, 0xde, (uint64_t)n, 2);
+    return put_be(b, 0xdf, (uint64_t)n, 4);
+}
+
+/* a short ASCII string known here (a field's name) */
+static int mp_key(Buf *b, const char *s)
+{
+    size_t n = strlen(s);
+    uint8_t v = (uint8_t)(0xa0 | n);
+    return buf_put(b, &v, 1) < 0 ? -1 : buf_put(b, s, (Py_ssize_t)n);
+}
+
+static int mp_nil(Buf *b)
+{
+    uint8_t nil = 0xc0;
+    return buf_put(b, &nil, 1);
+}
+
+/* The two msgpack documents recording.tick_digest hashes, one after the other in ``b``;
+ * ``*split`` is where the second (the counts) begins. */
+static int tick_documents(const World *w, Buf *b, Py_ssize_t *split)
+{
+    if (mp_array(b, w->nlive) < 0) return -1;
+    for (Py_ssize_t i = 0; i < w->nlive; i++) {
+        const Snake *s = w->live[i];
+        if (mp_array(b, 10) < 0 || mp_int(b, s->id) < 0 || mp_cell(b, w, body_at(s, 0)) < 0
+                || mp_int(b, s->len) < 0 || mp_str(b, DirectionNames[s->dir]) < 0
+                || mp_int(b, s->grow) < 0 || mp_int(b, s->score) < 0
+                || mp_int(b, s->kills) < 0 || mp_int(b, s->eaten) < 0
+                || mp_array(b, s->nturns) < 0)
+            return -1;
+        for (int k = 0; k < s->nturns; k++)
+            if (mp_str(b, DirectionNames[s->turns[k]]) < 0) return -1;
+        if (s->born == w->tick) {
+            if (mp_array(b, 3) < 0 || mp_str(b, s->name) < 0 || mp_int(b, s->color) < 0
+                    || mp_array(b, s->len) < 0)
+                return -1;
+            for (uint32_t k = 0; k < s->len; k++)
+                if (mp_cell(b, w, body_at(s, k)) < 0) return -1;
+        } else if (mp_nil(b) < 0) {
+            return -1;
+        }
+    }
+    *split = b->n;
+    return mp_array(b, 5) < 0 || mp_int(b, w->tick) < 0 || mp_int(b, w->digits.n) < 0
+           || mp_int(b, w->expiry.n) < 0 || mp_int(b, w->stones.n) < 0
+           || mp_int(b, w->next_id) < 0 ? -1 : 0;
+}
+
+/* The last step's moves as frames put them on the wire, [(id, x, y, grew 0/1)], built
+ * during the step (one list, shared: read it, do not change it). */
+static PyObject *World_wire_moves(World *w, PyObject *unused)
+{
+    return w->wire_moves ? Py_NewRef(w->wire_moves) : PyList_New(0);
+}
+
 /* (snakes, counts): the two msgpack documents recording.tick_digest hashes */
 static PyObject *World_digest_parts(World *w, PyObject *unused)
 {
     Buf b = {NULL, 0, 0};
-    if (mp_array(&b, w->nlive) < 0) goto fail;
-    for (Py_ssize_t i = 0; i < w->nlive; i++) {
-        const Snake *s = w->live[i];
-        if (mp_array(&b, 10) < 0 || mp_int(&b, s->id) < 0 || mp_cell(&b, w, body_at(s, 0)) < 0
-                || mp_int(&b, s->len) < 0 || mp_str(&b, DirectionNames[s->dir]) < 0
-                || mp_int(&b, s->grow) < 0 || mp_int(&b, s->score) < 0
-                || mp_int(&b, s->kills) < 0 || mp_int(&b, s->eaten) < 0
-                || mp_array(&b, s->nturns) < 0)
-            goto fail;
-        for (int k = 0; k < s->nturns; k++)
-            if (mp_str(&b, DirectionNames[s->turns[k]]) < 0) goto fail;
-        if (s->born == w->tick) {
-            if (mp_array(&b, 3) < 0 || mp_str(&b, s->name) < 0 || mp_int(&b, s->color) < 0
-                    || mp_array(&b, s->len) < 0)
-                goto fail;
-            for (uint32_t k = 0; k < s->len; k++)
-                if (mp_cell(&b, w, body_at(s, k)) < 0) goto fail;
-        } else {
-            uint8_t nil = 0xc0;
-            if (buf_put(&b, &nil, 1) < 0) goto fail;
-        }
-    }
-    Py_ssize_t split = b.n;
-    if (mp_array(&b, 5) < 0 || mp_int(&b, w->tick) < 0 || mp_int(&b, w->digits.n) < 0
-            || mp_int(&b, w->expiry.n) < 0 || mp_int(&b, w->stones.n) < 0
-            || mp_int(&b, w->next_id) < 0)
-        goto fail;
-    PyObject *out = Py_BuildValue("(y#y#)", b.p, split, b.p + split, b.n - split);
+    Py_ssize_t split;
+    PyObject *out = NULL;
+    if (tick_documents(w, &b, &split) == 0)
+        out = Py_BuildValue("(y#y#)", b.p, split, b.p + split, b.n - split);
     PyMem_Free(b.p);
     return out;
-fail:
+}
+
+/* recording.tick_digest: 12 hex digits of the snakes' document's SHA-256, 4 of the
+ * counts' */
+static PyObject *World_tick_digest(World *w, PyObject *unused)
+{
+    Buf b = {NULL, 0, 0};
+    Py_ssize_t split;
+    if (tick_documents(w, &b, &split) < 0) {
+        PyMem_Free(b.p);
+        return NULL;
+    }
+    uint8_t hash[32];
+    char hex[16];
+    sha256(b.p, (size_t)split, hash);
+    sha256_hex(hash, 12, hex);
+    sha256(b.p + split, (size_t)(b.n - split), hash);
+    sha256_hex(hash, 4, hex + 12);
     PyMem_Free(b.p);
-    return NULL;
+    return PyUnicode_FromStringAndSize(hex, 16);
+}
+
+/* a Vec as World keeps it in a dict: {(x, y): value}, in the dict's order */
+static int mp_vec(Buf *b, const World *w, const Vec *v)
+{
+    if (mp_map(b, v->n) < 0) return -1;
+    for (Py_ssize_t i = 0; i < v->n; i++)
+        if (mp_cell(b, w, v->a[i].cell) < 0 || mp_int(b, v->a[i].v) < 0) return -1;
+    return 0;
+}
+
+/* World.snakes as msgspec encodes it: {id: Snake}, each snake a map of its dataclass's
+ * fields in their order (deques as arrays, directions by their value) */
+static int mp_snakes(Buf *b, const World *w)
+{
+    if (mp_map(b, w->nlive) < 0) return -1;
+    for (Py_ssize_t i = 0; i < w->nlive; i++) {
+        const Snake *s = w->live[i];
+        if (mp_int(b, s->id) < 0 || mp_map(b, 11) < 0
+                || mp_key(b, "id") < 0 || mp_int(b, s->id) < 0
+                || mp_key(b, "name") < 0 || mp_str(b, s->name) < 0
+                || mp_key(b, "color") < 0 || mp_int(b, s->color) < 0
+                || mp_key(b, "body") < 0 || mp_array(b, s->len) < 0)
+            return -1;
+        for (uint32_t k = 0; k < s->len; k++)
+            if (mp_cell(b, w, body_at(s, k)) < 0) return -1;
+        if (mp_key(b, "direction") < 0 || mp_str(b, DirectionNames[s->dir]) < 0
+                || mp_key(b, "born_tick") < 0 || mp_int(b, s->born) < 0
+                || mp_key(b, "grow") < 0 || mp_int(b, s->grow) < 0
+                || mp_key(b, "score") < 0 || mp_int(b, s->score) < 0
+                || mp_key(b, "kills") < 0 || mp_int(b, s->kills) < 0
+                || mp_key(b, "eaten") < 0 || mp_int(b, s->eaten) < 0
+                || mp_key(b, "turns") < 0 || mp_array(b, s->nturns) < 0)
+            return -1;
+        for (int k = 0; k < s->nturns; k++)
+            if (mp_str(b, DirectionNames[s->turns[k]]) < 0) return -1;
+    }
+    return 0;
+}
+
+/* random.Random.getstate(): (3, (624 words..., index), None) */
+static int mp_rng(Buf *b, const MT *r)
+{
+    if (mp_array(b, 3) < 0 || mp_int(b, 3) < 0 || mp_array(b, MT_N + 1) < 0) return -1;
+    for (int i = 0; i < MT_N; i++)
+        if (mp_int(b, r->mt[i]) < 0) return -1;
+    return mp_int(b, r->index) < 0 || mp_nil(b) < 0 ? -1 : 0;
+}
+
+#define FULL_PARTS 7
+#define PART_HEX 4
+#define WHOLE_HEX 16
+
+/* recording.full_digest: the SHA-256 of each part's msgpack document (tick, snakes,
+ * digits, digit fading, stones, next id, generator), and of the seven hashes together;
+ * returned as (16 hex digits of the whole, 4 of each part's) */
+static PyObject *World_full_digest(World *w, PyObject *unused)
+{
+    Buf b = {NULL, 0, 0};
+    uint8_t hashes[FULL_PARTS * 32], whole[32];
+    char parts_hex[FULL_PARTS * PART_HEX], whole_hex[WHOLE_HEX];
+    for (int part = 0; part < FULL_PARTS; part++) {
+        int r;
+        b.n = 0;
+        switch (part) {
+        case 0: r = mp_int(&b, w->tick); break;
+        case 1: r = mp_snakes(&b, w); break;
+        case 2: r = mp_vec(&b, w, &w->digits); break;
+        case 3: r = mp_vec(&b, w, &w->expiry); break;
+        case 4: r = mp_vec(&b, w, &w->stones); break;
+        case 5: r = mp_int(&b, w->next_id); break;
+        default: r = mp_rng(&b, &w->rng); break;
+        }
+        if (r < 0) {
+            PyMem_Free(b.p);
+            return NULL;
+        }
+        sha256(b.p, (size_t)b.n, hashes + 32 * part);
+        sha256_hex(hashes + 32 * part, PART_HEX, parts_hex + PART_HEX * part);
+    }
+    PyMem_Free(b.p);
+    sha256(hashes, sizeof hashes, whole);
+    sha256_hex(whole, WHOLE_HEX, whole_hex);
+    return Py_BuildValue("(s#s#)", whole_hex, (Py_ssize_t)WHOLE_HEX, parts_hex,
+                         (Py_ssize_t)sizeof parts_hex);
+}
+
+/* _sha256(data) -> bytes: this file's SHA-256, for the tests to hold to hashlib's */
+static PyObject *module_sha256(PyObject *module, PyObject *arg)
+{
+    Py_buffer view;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
+    uint8_t hash[32];
+    sha256(view.buf, (size_t)view.len, hash);
+    PyBuffer_Release(&view);
+    return PyBytes_FromStringAndSize((const char *)hash, 32);
 }
 
 /* -- the type ----------------------------------------------------------------------- */
@@ -1143,6 +1300,7 @@ static void World_dealloc(World *w)
     PyMem_Free(w->were.a);
     PyMem_Free(w->stones_were.a);
     PyMem_Free(w->movers);
+    Py_XDECREF(w->wire_moves);
     Py_TYPE(w)->tp_free((PyObject *)w);
 }
 
@@ -1207,6 +1365,12 @@ static PyMethodDef World_methods[] = {
      "The generator's 624 words and index, as random.Random.getstate()[1]."},
     {"digest_parts", (PyCFunction)World_digest_parts, METH_NOARGS,
      "The two msgpack documents the per-tick digest hashes."},
+    {"wire_moves", (PyCFunction)World_wire_moves, METH_NOARGS,
+     "The last step's moves as the wire has them: [(id, x, y, grew 0/1)] (do not change)."},
+    {"tick_digest", (PyCFunction)World_tick_digest, METH_NOARGS,
+     "recording.tick_digest of this world, computed here."},
+    {"full_digest", (PyCFunction)World_full_digest, METH_NOARGS,
+     "recording.full_digest of this world, computed here: (digest, parts)."},
     {NULL},
 };
 
@@ -1272,6 +1436,7 @@ static PyObject *bind(PyObject *module, PyObject *args)
 
 static PyMethodDef module_methods[] = {
     {"_bind", bind, METH_VARARGS, "Bind the engine's classes (snakepit.engine.fast does)."},
+    {"_sha256", module_sha256, METH_O, "SHA-256 of a bytes-like object, as bytes."},
     {NULL},
 };
 

@@ -6,6 +6,7 @@ from collections.abc import Container
 from typing import cast
 
 from ..engine import Death, Snake, TickReport, World
+from ..engine.fast import FastWorld
 from .messages import Cause, Died, Dir, Frame, SnakeInfo, Snapshot
 
 
@@ -36,15 +37,19 @@ def snapshot(world: World, watchers: int = 0, bots: Container[int] = ()) -> Snap
     )
 
 
-def frame(report: TickReport, world: World, at_ms: int, watchers: int | None = None,
+def frame(report: TickReport, world: World | FastWorld, at_ms: int, watchers: int | None = None,
           bots: Container[int] = ()) -> Frame:
     """The delta of one tick. ``world`` is the state right after that tick; ``watchers`` is
     the new spectator count, if it changed; ``bots``: ids of bot snakes."""
+    if isinstance(world, FastWorld):  # the same list, made during the step
+        moves = world.wire_moves()
+    else:
+        moves = [(sid, x, y, int(grew)) for sid, (x, y), grew in report.moves]
     return Frame(
         watchers=watchers,
         tick=report.tick,
         at=at_ms,
-        moves=[(sid, x, y, int(grew)) for sid, (x, y), grew in report.moves],
+        moves=moves,
         deaths=[(d.snake_id, cast(Cause, d.cause.value), d.killer_id) for d in report.deaths],
         spawns=[snake_info(world.snake(s.snake_id), s.snake_id in bots) for s in report.spawns],
         digits=[(x, y, v) for (x, y), v in report.digits_added],

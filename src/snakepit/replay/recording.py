@@ -169,9 +169,13 @@ def _hex_of(data: bytes, digits: int) -> str:
 
 def tick_digest(world: World | FastWorld) -> str:
     """The per-tick digest (16 hex digits; see the module's docstring)."""
-    if isinstance(world, FastWorld):  # the very same two documents, written by the C engine
-        snakes, counts = world.digest_parts()
-        return _hex_of(snakes, 12) + _hex_of(counts, 4)
+    if isinstance(world, FastWorld):  # the very same documents and hashes, in C
+        return world.tick_digest()
+    return tick_digest_of(world)
+
+
+def tick_digest_of(world: World | FastWorld) -> str:
+    """:func:`tick_digest` from the world's Python attributes (FastWorld's views too)."""
     tick = world.tick
     snakes = _packer.encode([
         (s.id, s.body[0], len(s.body), s.direction, s.grow, s.score, s.kills, s.eaten,
@@ -182,9 +186,16 @@ def tick_digest(world: World | FastWorld) -> str:
     return _hex_of(snakes, 12) + _hex_of(counts, 4)
 
 
-def full_digest(world: World) -> tuple[str, str]:
+def full_digest(world: World | FastWorld) -> tuple[str, str]:
     """The full digest of the world's state: ``(digest, parts)`` as hex (see the module's
     docstring)."""
+    if isinstance(world, FastWorld):  # the very same documents and hashes, in C
+        return world.full_digest()
+    return full_digest_of(world)
+
+
+def full_digest_of(world: World | FastWorld) -> tuple[str, str]:
+    """:func:`full_digest` from the world's Python attributes (FastWorld's views too)."""
     pack = _packer.encode
     hashes = [hashlib.sha256(data).digest() for data in (
         pack(world.tick),

@@ -1,7 +1,8 @@
 """Top scores: finished games go to the store off the event loop; the lists go to everyone.
 
 Games are written in batches by one background task that runs the blocking store on a
-single worker thread, so the game loop only appends to a queue. After a commit that may
+single worker thread, so the game loop only appends the death to a list (the records are
+made by the writer, a batch at a time). After a commit that may
 change the lists they are read again and, if they did change, ``on_change`` gets the new
 ``top`` message, framed once, to send to every client: a score shown in the lists has been
 committed, and games that enter no list cost no broadcast.
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
@@ -42,8 +44,6 @@ MAX_UNSAVED = 10_000
 _GATHER = 0.4
 #: Least seconds between two broadcasts of the lists.
 _PUBLISH_INTERVAL = 1.0
-#: Stands for "no new game: try the kept ones again".
-_RETRY = object()
 
 
 class Scoreboard:
@@ -54,8 +54,11 @@ class Scoreboard:
         self._store = store
         self._limit = limit
         self._on_change = on_change
-        #: Finished games waiting to be written; None asks the writer to finish.
-        self._queue: asyncio.Queue[GameRecord | None] = asyncio.Queue()
+        #: Finished games waiting for the writer: (death, on_saved, time.time() at death).
+        self._pending: list[tuple[Death, Callable[[], None] | None, float]] = []
+        #: Set when a game is added to ``_pending`` (or the writer is asked to finish).
+        self._arrived = asyncio.Event()
+        self._finishing = False
         #: Games the store refused so far, oldest first, to be written with the next batch.
         self._unsaved: list[GameRecord] = []
         #: Who to tell when a queued game is committed, by id() of its record.
@@ -75,7 +78,8 @@ class Scoreboard:
     async def stop(self) -> None:
         """Write every game still queued, then stop."""
         if self._task is not None:
-            self._queue.put_nowait(None)
+            self._finishing = True
+            self._arrived.set()
             await self._task
             self._task = None
         if self._publisher is not None:
@@ -85,36 +89,40 @@ class Scoreboard:
         self._executor.shutdown(wait=True)
 
     def record(self, death: Death, on_saved: Callable[[], None] | None = None) -> None:
-        """Queue a finished game for writing. Never blocks. ``on_saved`` is called (on the
-        event loop) once the game is committed: the moment it may be acknowledged."""
-        record = GameRecord(
-            name=death.name,
-            score=death.score,
-            length=death.length,
-            kills=death.kills,
-            cause=death.cause.value,
-            ended_at=datetime.now(UTC),
-        )
-        if on_saved is not None:
-            self._acks[id(record)] = on_saved
-        self._queue.put_nowait(record)
+        """Queue a finished game for writing. Never blocks, and costs the game loop one
+        list append. ``on_saved`` is called (on the event loop) once the game is
+        committed: the moment it may be acknowledged."""
+        self._pending.append((death, on_saved, time.time()))
+        self._arrived.set()
+
+    def _records(self) -> list[GameRecord]:
+        """The games queued so far, as records (their acknowledgements noted)."""
+        pending, self._pending = self._pending, []
+        records = []
+        for death, on_saved, ended in pending:
+            record = GameRecord(name=death.name, score=death.score, length=death.length,
+                                kills=death.kills, cause=death.cause.value,
+                                ended_at=datetime.fromtimestamp(ended, UTC))
+            if on_saved is not None:
+                self._acks[id(record)] = on_saved
+            records.append(record)
+        return records
 
     async def _write_forever(self) -> None:
         while True:
-            wait = RETRY_INTERVAL if self._unsaved else _seconds_to_midnight()
-            try:
-                first = await asyncio.wait_for(self._queue.get(), wait)
-            except TimeoutError:  # time to retry, or a new day (today's list starts empty)
-                self._stale.set()
-                first = None if not self._unsaved else _RETRY
-                if first is None:
-                    continue
-            if first is not None and first is not _RETRY:
+            if not self._pending and not self._finishing:
+                wait = RETRY_INTERVAL if self._unsaved else _seconds_to_midnight()
+                try:
+                    await asyncio.wait_for(self._arrived.wait(), wait)
+                except TimeoutError:  # time to retry, or a new day (today's list starts empty)
+                    self._stale.set()
+                    if not self._unsaved:
+                        continue
+            if self._pending and not self._finishing:
                 await asyncio.sleep(_GATHER)  # a burst of deaths becomes one transaction
-            items = [first]
-            while not self._queue.empty():
-                items.append(self._queue.get_nowait())
-            batch = self._unsaved + [i for i in items if isinstance(i, GameRecord)]
+            self._arrived.clear()
+            final = self._finishing
+            batch = self._unsaved + self._records()
             self._unsaved = []
             if batch and await self._write(batch):
                 log.debug("scores saved games=%d", len(batch))
@@ -122,8 +130,8 @@ class Scoreboard:
                 if self._could_enter(batch):
                     self._stale.set()
             elif batch:
-                self._keep(batch, final=None in items)
-            if None in items:
+                self._keep(batch, final=final)
+            if final and not self._pending:
                 return
 
     def _acknowledge(self, batch: list[GameRecord]) -> None:
