@@ -169,3 +169,19 @@ def test_a_write_that_raises_does_not_silence_anyone_at_the_next_tick() -> None:
     assert player.phase is Phase.PLAYING
     assert [type(m) for m in messages(ticked(runner, told)[0])] == [Frame]
     assert [type(m) for m in messages(breaking.writes[-1])] == [Frame]
+
+
+def test_the_fan_out_calls_write_on_the_socket_itself_or_on_any_function_it_is_given() -> None:
+    runner = arena()
+    socket = Socket()
+    plain = client(1, socket)
+    odd = client(2)
+    seen: list[bytes] = []
+    odd.write = seen.append  # a write that is no socket's method (as the 2016 protocol's)
+    runner.attach(plain)
+    runner.attach(odd)
+    runner.tick()
+    assert runner._writers is not None
+    assert runner._writers[0] is socket  # nothing between the arena and the socket
+    assert [type(m) for m in messages(socket.writes[-1])] == [Frame]
+    assert seen == [socket.writes[-1]]

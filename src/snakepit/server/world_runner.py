@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
@@ -102,9 +102,10 @@ class WorldRunner:
         #: Turns each client sent since the last tick.
         self._turns: dict[int, int] = {}
         self._players: dict[int, Client] = {}
-        #: Every attached client's ``write``, in one list (None: to be made again, as a
-        #: client came, left or changed its ``write``), and each client's place in it.
-        self._writers: list[Callable[[bytes], object]] | None = None
+        #: What every attached client is written through, in one list (None: to be made
+        #: again, as a client came, left or changed its ``write``; see ``_target``), and
+        #: each client's place in it.
+        self._writers: list[_Target] | None = None
         self._slots: dict[int, int] = {}
         self._someone_here = asyncio.Event()
         #: Ids of the snakes bots drive (marked ``bot`` on the wire, kept off the top lists).
@@ -310,12 +311,12 @@ class WorldRunner:
         ``write``), so a client costs the fan-out no more than the socket write itself."""
         writers = self._writers
         if writers is None:
-            writers = self._writers = [client.write for client in self.clients.values()]
+            writers = self._writers = [_target(client.write) for client in self.clients.values()]
             self._slots = {client_id: i for i, client_id in enumerate(self.clients)}
         news = self._news
         if not news:
-            for write in writers:
-                write(frame)
+            for target in writers:
+                target.write(frame)
             return
         slots, told = self._slots, []
         try:
@@ -323,15 +324,15 @@ class WorldRunner:
                 i = slots.get(client_id)
                 if i is None:  # it left since: the news is no longer anyone's
                     continue
-                write = writers[i]
-                write(framed + frame)
-                writers[i] = discard  # this client has had its frame
-                told.append((i, write))
-            for write in writers:
-                write(frame)
+                target = writers[i]
+                target.write(framed + frame)
+                writers[i] = _DISCARD  # this client has had its frame
+                told.append((i, target))
+            for target in writers:
+                target.write(frame)
         finally:  # even if a write raised: the list stays everyone's, the news is gone
-            for i, write in told:
-                writers[i] = write
+            for i, target in told:
+                writers[i] = target
             news.clear()
 
     def _tell(self, client: Client, message: Spawned | Error | Died | Saved) -> None:
@@ -379,3 +380,27 @@ class WorldRunner:
         """Write an already framed message to every attached client."""
         for client in self.clients.values():
             client.write(frame)
+
+
+class _Call:
+    """A ``write`` function held as an object with a ``write`` method."""
+
+    __slots__ = ("write",)
+
+    def __init__(self, write: Callable[[bytes], object]) -> None:
+        self.write = write
+
+
+_Target = _Call  # anything with a ``write(bytes)`` method: a transport, or a _Call
+_DISCARD = _Call(discard)
+
+
+def _target(write: Callable[[bytes], object]) -> _Target:
+    """What the fan-out calls ``write`` on for a client whose ``write`` is ``write``: the
+    object a bound ``write`` method belongs to (a plain client's transport itself, so the
+    fan-out touches the transport and nothing more per client, as a bare server would),
+    or the function held in a :class:`_Call`."""
+    owner = getattr(write, "__self__", None)
+    if owner is not None and getattr(owner, "write", None) == write:
+        return cast(_Target, owner)
+    return _Call(write)
