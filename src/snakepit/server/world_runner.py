@@ -307,8 +307,9 @@ class WorldRunner:
     def _fan_out(self, frame: bytes) -> None:
         """Write ``frame`` to every attached client, one call each; a client with news of
         its own gets its news and the frame in the same call. The loop walks a plain list
-        of the clients' writes (remade only when a client comes, goes or changes its
-        ``write``), so a client costs the fan-out no more than the socket write itself."""
+        of what the clients are written through, their transports themselves for plain
+        clients (remade only when a client comes, goes or changes its ``write``), so a
+        client costs the fan-out no more than the socket write itself."""
         writers = self._writers
         if writers is None:
             writers = self._writers = [_target(client.write) for client in self.clients.values()]
