@@ -20,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
@@ -392,7 +392,12 @@ class _Call:
         self.write = write
 
 
-_Target = _Call  # anything with a ``write(bytes)`` method: a transport, or a _Call
+class _Target(Protocol):
+    """What the fan-out writes through: a transport, or a :class:`_Call`."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 _DISCARD = _Call(discard)
 
 
@@ -403,5 +408,5 @@ def _target(write: Callable[[bytes], object]) -> _Target:
     or the function held in a :class:`_Call`."""
     owner = getattr(write, "__self__", None)
     if owner is not None and getattr(owner, "write", None) == write:
-        return cast(_Target, owner)
+        return cast("_Target", owner)
     return _Call(write)
