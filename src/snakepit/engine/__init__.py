@@ -4,11 +4,12 @@ The public surface is here; see :mod:`snakepit.engine.world` for the order of a 
 """
 
 from .config import WorldConfig
-from .geometry import DIRECTIONS, Cell, Direction
+from .geometry import DIRECTION_NAMED, DIRECTIONS, Cell, Direction
 from .model import Cause, Death, Intent, Join, Leave, Move, Snake, Spawn, TickReport, Turn
 from .world import PALETTE_SIZE, World
 
 __all__ = [
+    "DIRECTION_NAMED",
     "DIRECTIONS",
     "PALETTE_SIZE",
     "Cause",

@@ -49,7 +49,7 @@ from typing import Any
 
 import msgspec
 
-from ..engine import Direction, Join, Leave, Turn, World, WorldConfig
+from ..engine import DIRECTION_NAMED, Join, Leave, Turn, World, WorldConfig
 from ..engine.fast import FastWorld
 
 #: The version written in (and required of) every header.
@@ -272,7 +272,6 @@ def end_line(ended_at: str, ticks: int, people: Sequence[str], bots: Sequence[st
 
 # -- reading -------------------------------------------------------------------------------
 
-_DIRECTIONS = {d.value: d for d in Direction}
 _HEX = frozenset("0123456789abcdef")
 _tick_decoder = msgspec.json.Decoder(list[Any])
 _object_decoder = msgspec.json.Decoder(dict[str, Any])
@@ -327,8 +326,8 @@ def decode_intent(raw: object) -> Intent:
     """An intent from its JSON form, or ValueError saying why not."""
     if isinstance(raw, list) and raw:
         kind = raw[0]
-        if kind == "t" and len(raw) == 3 and type(raw[1]) is int and raw[2] in _DIRECTIONS:
-            return Turn(raw[1], _DIRECTIONS[raw[2]])
+        if kind == "t" and len(raw) == 3 and type(raw[1]) is int and raw[2] in DIRECTION_NAMED:
+            return Turn(raw[1], DIRECTION_NAMED[raw[2]])
         if kind == "j" and len(raw) == 3 and type(raw[1]) is int and isinstance(raw[2], str):
             return Join(raw[1], raw[2])
         if kind == "l" and len(raw) == 2 and type(raw[1]) is int:

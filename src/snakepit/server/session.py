@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from ..engine import Direction
+from ..engine import DIRECTION_NAMED
 from ..protocol import (
     PROTOCOL_VERSION,
     InvalidName,
@@ -42,8 +42,6 @@ from .resume import REPLACED, Resumes
 from .world_runner import WorldRunner
 
 log = logging.getLogger("snakepit.session")
-#: Directions by wire name (a dict lookup; calling the Enum is several times slower).
-_DIRECTIONS = {d.value: d for d in Direction}
 
 
 class Closable(Protocol):
@@ -169,7 +167,7 @@ class Session:
         if turn.tick is not None and turn.tick > now:
             self.refuse("bad-tick", f"tick {turn.tick} has not happened yet (now {now})")
             return
-        if runner.steer(self.client, _DIRECTIONS[turn.dir], answers=turn.tick):
+        if runner.steer(self.client, DIRECTION_NAMED[turn.dir], answers=turn.tick):
             return
         if self.client.warned_tick != now:
             self.client.warned_tick = now
