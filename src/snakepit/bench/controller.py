@@ -141,6 +141,9 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
             _arenas(clients, options), options.generators, options.warmup, options.seconds)
     except GeneratorFailed as exc:
         return _failed(clients, str(exc))
+    if not sum(r["clients"] for r in results):  # it ran, but nothing reached the server
+        return _failed(clients, f"the load generators failed: none of {clients} clients "
+                                "connected")
     began = max(r["began"] for r in results)
     ended = min(r["ended"] for r in results)
     stats = await target.stats(began, ended)
