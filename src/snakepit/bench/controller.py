@@ -142,7 +142,7 @@ async def run_step(target: Target, clients: int, options: BenchOptions) -> dict[
     except GeneratorFailed as exc:
         return _failed(clients, str(exc))
     if not sum(r["clients"] for r in results):  # it ran, but nothing reached the server
-        return _failed(clients, f"the load generators failed: none of {clients} clients "
+        return _failed(clients, f"a load generator failed: none of {clients} clients "
                                 "connected")
     began = max(r["began"] for r in results)
     ended = min(r["ended"] for r in results)
