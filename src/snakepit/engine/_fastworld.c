@@ -228,12 +228,30 @@ static int body_push_head(Snake *s, int32_t cell)
     return 0;
 }
 
-static PyObject *cell_obj(const World *w, int32_t cell)
+/* A tuple of ``n`` integers, made directly (Py_BuildValue parses its format at every call:
+   these are made a few dozen times a tick). */
+static PyObject *int_tuple(Py_ssize_t n, const long long *values)
 {
-    return Py_BuildValue("(ii)", cell % w->W, cell / w->W);
+    PyObject *t = PyTuple_New(n);
+    if (!t) return NULL;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *v = PyLong_FromLongLong(values[i]);
+        if (!v) { Py_DECREF(t); return NULL; }
+        PyTuple_SET_ITEM(t, i, v);
+    }
+    return t;
 }
 
-static PyObject *xy_obj(int x, int y) { return Py_BuildValue("(ii)", x, y); }
+static PyObject *xy_obj(int x, int y)
+{
+    const long long xy[2] = {x, y};
+    return int_tuple(2, xy);
+}
+
+static PyObject *cell_obj(const World *w, int32_t cell)
+{
+    return xy_obj(cell % w->W, cell / w->W);
+}
 
 static int cell_less(const World *w, int32_t a, int32_t b)
 {
@@ -832,7 +850,8 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
         PyObject *move = new_move(s->id, m->nx, m->ny, m->kept);
         if (!move || PyList_Append(moves, move) < 0) { Py_XDECREF(move); goto done; }
         Py_DECREF(move);
-        move = Py_BuildValue("(Liii)", (long long)s->id, m->nx, m->ny, m->kept ? 1 : 0);
+        const long long wired[4] = {s->id, m->nx, m->ny, m->kept ? 1 : 0};
+        move = int_tuple(4, wired);
         if (!move || PyList_Append(wire, move) < 0) { Py_XDECREF(move); goto done; }
         Py_DECREF(move);
         int value = w->kind[c];
@@ -859,7 +878,8 @@ static PyObject *World_step(World *w, PyObject *const *args, Py_ssize_t nargs)
         if (i && scored[i] == scored[i - 1]) continue;
         Snake *s = find_snake(w, scored[i]);
         if (!s) continue;
-        PyObject *pair = Py_BuildValue("(LL)", (long long)s->id, (long long)s->score);
+        const long long scored_pair[2] = {s->id, s->score};
+        PyObject *pair = int_tuple(2, scored_pair);
         if (!pair || PyList_Append(scores, pair) < 0) { Py_XDECREF(pair); goto done; }
         Py_DECREF(pair);
     }
