@@ -32,6 +32,8 @@ from snakepit.engine import (
     WorldConfig,
 )
 from snakepit.engine.fast import FastWorld
+from snakepit.protocol import encode
+from snakepit.protocol import frames as wire
 from snakepit.replay.recording import PARTS, full_digest, tick_digest
 
 Intent = Join | Turn | Leave
@@ -173,10 +175,21 @@ class Duel:
         found = report_difference(expected, actual)
         if found:
             self.fail(f"{found}\n  World:     {expected!r}\n  FastWorld: {actual!r}")
+        self.check_frame(expected, actual)
         self.check_state()
         if self.tick % self.full_every == 0:
             self.check_full_digest()
         return expected
+
+    def check_frame(self, expected: TickReport, actual: TickReport) -> None:
+        """The frame FastWorld writes in C is msgspec's encoding of World's, byte for byte
+        (odd snakes counted as bots; the watchers' count on every third tick)."""
+        at, watchers = 1_764_000_000_000 + self.tick, None if self.tick % 3 else self.tick
+        bots = {spawn.snake_id for spawn in expected.spawns if spawn.snake_id % 2}
+        python = encode(wire.frame(expected, self.python, at, watchers, bots))
+        fast = wire.frame_json(actual, self.fast, at, watchers, bots)
+        if python != fast:
+            self.fail(f"the frames differ:\n  World:     {python!r}\n  FastWorld: {fast!r}")
 
     def check_state(self) -> None:
         found = state_difference(self.python, self.fast)

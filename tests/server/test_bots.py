@@ -84,3 +84,26 @@ async def test_matchmaking_treats_an_arena_of_bots_as_having_room(connect):
     await frames_until(ada, lambda: len(bots_in(ada)) == 3)
     others = [await connect(name) for name in ("Bob", "Cy", "Di")]
     assert {c.welcome.arena for c in others} == {"pit-1"}
+
+
+@pytest.mark.parametrize("settings", [{"bots": 2}], indirect=True)
+async def test_bots_that_come_back_see_the_world_as_it_is_now(connect, hub):
+    """While people alone play, the bots' shared view is not kept (no frame is built for
+    it); the bot that comes back when one of them leaves starts from the world as it is."""
+    ada, bob = await connect("Ada"), await connect("Bob")
+    await play(ada)
+    await play(bob)
+    await frames_until(ada, lambda: not bots_in(ada) and len(people_in(ada)) == 2)
+    runner = next(iter(hub.arenas.runners.values()))
+    since = runner.world.tick
+    await frames_until(ada, lambda: ada.view.tick > since + 10)
+    assert runner.bots.stale
+    await bob.close()
+    await frames_until(ada, lambda: len(bots_in(ada)) == 1)
+    await frames_until(ada, lambda: ada.view.tick > since + 20)
+    view, world = runner.bots.view, runner.world
+    assert not runner.bots.stale
+    assert view.tick == world.tick
+    assert sorted(view.snakes) == sorted(world.snakes)
+    assert {sid: s.body[0] for sid, s in view.snakes.items()} == \
+        {sid: s.body[0] for sid, s in world.snakes.items()}

@@ -1214,6 +1214,265 @@ static int mp_rng(Buf *b, const MT *r)
 /* recording.full_digest: the SHA-256 of each part's msgpack document (tick, snakes,
  * digits, digit fading, stones, next id, generator), and of the seven hashes together;
  * returned as (16 hex digits of the whole, 4 of each part's) */
+/* -- a tick's frame as JSON, byte for byte what msgspec writes for protocol.Frame ------- */
+
+/* The wire's words: the causes' values (index: the C cause code), and the report's and a
+ * death's attribute names. */
+static PyObject *CauseNames[7];
+static PyObject *str_moves, *str_deaths, *str_spawns, *str_digits_added, *str_digits_removed;
+static PyObject *str_stones_added, *str_stones_removed, *str_scores, *str_cause, *str_killer_id;
+static PyObject *str_tick;
+
+static int j_lit(Buf *b, const char *s) { return buf_put(b, s, (Py_ssize_t)strlen(s)); }
+
+static int j_int(Buf *b, long long v)
+{
+    char out[24], *end = out + sizeof out, *p = end;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do { *--p = (char)('0' + u % 10); u /= 10; } while (u);
+    if (v < 0) *--p = '-';
+    return buf_put(b, p, end - p);
+}
+
+/* a str as msgspec's JSON encoder writes it: UTF-8, with ", \ and the control characters
+ * escaped (\b \t \n \f \r by name, the others as \u00xx) */
+static int j_str(Buf *b, PyObject *s)
+{
+    Py_ssize_t n;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(s, &n);
+    if (!utf8 || buf_put(b, "\"", 1) < 0) return -1;
+    Py_ssize_t run = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)utf8[i];
+        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (buf_put(b, utf8 + run, i - run) < 0) return -1;
+        run = i + 1;
+        char esc[7] = {'\\', 0};
+        int len = 2;
+        switch (c) {
+        case '"': esc[1] = '"'; break;
+        case '\\': esc[1] = '\\'; break;
+        case '\b': esc[1] = 'b'; break;
+        case '\t': esc[1] = 't'; break;
+        case '\n': esc[1] = 'n'; break;
+        case '\f': esc[1] = 'f'; break;
+        case '\r': esc[1] = 'r'; break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            len = 6;
+        }
+        if (buf_put(b, esc, len) < 0) return -1;
+    }
+    return buf_put(b, utf8 + run, n - run) < 0 || buf_put(b, "\"", 1) < 0 ? -1 : 0;
+}
+
+/* a tuple of ints (a cell, a move, a score) as a JSON array; ``ints`` of them */
+static int j_ints(Buf *b, PyObject *t, Py_ssize_t ints)
+{
+    if (!PyTuple_Check(t) || PyTuple_GET_SIZE(t) != ints) {
+        PyErr_SetString(PyExc_TypeError, "a report's entry is not the tuple it should be");
+        return -1;
+    }
+    if (buf_put(b, "[", 1) < 0) return -1;
+    for (Py_ssize_t i = 0; i < ints; i++) {
+        long long v = PyLong_AsLongLong(PyTuple_GET_ITEM(t, i));
+        if (v == -1 && PyErr_Occurred()) return -1;
+        if ((i && buf_put(b, ",", 1) < 0) || j_int(b, v) < 0) return -1;
+    }
+    return buf_put(b, "]", 1);
+}
+
+/* ``,"key":[...]`` for a non-empty list of int tuples (an empty one is left out, as
+ * msgspec leaves out a field at its default) */
+static int j_field_of_ints(Buf *b, const char *key, PyObject *list, Py_ssize_t ints)
+{
+    if (!PyList_Check(list)) {
+        PyErr_SetString(PyExc_TypeError, "a report's field is not a list");
+        return -1;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (!n) return 0;
+    if (j_lit(b, key) < 0) return -1;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if ((i && buf_put(b, ",", 1) < 0) || j_ints(b, PyList_GET_ITEM(list, i), ints) < 0)
+            return -1;
+    return buf_put(b, "]", 1);
+}
+
+/* a digit put down: ((x, y), value) -> [x,y,value] */
+static int j_digit(Buf *b, PyObject *entry)
+{
+    if (!PyTuple_Check(entry) || PyTuple_GET_SIZE(entry) != 2) {
+        PyErr_SetString(PyExc_TypeError, "a digit is ((x, y), value)");
+        return -1;
+    }
+    PyObject *cell = PyTuple_GET_ITEM(entry, 0);
+    if (!PyTuple_Check(cell) || PyTuple_GET_SIZE(cell) != 2) {
+        PyErr_SetString(PyExc_TypeError, "a cell is (x, y)");
+        return -1;
+    }
+    long long x = PyLong_AsLongLong(PyTuple_GET_ITEM(cell, 0));
+    long long y = PyLong_AsLongLong(PyTuple_GET_ITEM(cell, 1));
+    long long v = PyLong_AsLongLong(PyTuple_GET_ITEM(entry, 1));
+    if (PyErr_Occurred()) return -1;
+    return buf_put(b, "[", 1) < 0 || j_int(b, x) < 0 || buf_put(b, ",", 1) < 0
+           || j_int(b, y) < 0 || buf_put(b, ",", 1) < 0 || j_int(b, v) < 0
+           || buf_put(b, "]", 1) < 0 ? -1 : 0;
+}
+
+static int j_death(Buf *b, PyObject *death)
+{
+    PyObject *id = PyObject_GetAttr(death, str_snake_id);
+    PyObject *cause = id ? PyObject_GetAttr(death, str_cause) : NULL;
+    PyObject *killer = cause ? PyObject_GetAttr(death, str_killer_id) : NULL;
+    int r = -1, k = 0;
+    if (!killer) goto done;
+    for (int i = 1; i <= 6; i++) if (Causes[i] == cause) k = i;
+    if (!k) { PyErr_SetString(PyExc_ValueError, "a death's cause is not a Cause"); goto done; }
+    long long sid = PyLong_AsLongLong(id);
+    if (sid == -1 && PyErr_Occurred()) goto done;
+    if (buf_put(b, "[", 1) < 0 || j_int(b, sid) < 0 || buf_put(b, ",", 1) < 0
+            || j_str(b, CauseNames[k]) < 0 || buf_put(b, ",", 1) < 0)
+        goto done;
+    if (killer == Py_None) {
+        if (j_lit(b, "null") < 0) goto done;
+    } else {
+        long long kid = PyLong_AsLongLong(killer);
+        if ((kid == -1 && PyErr_Occurred()) || j_int(b, kid) < 0) goto done;
+    }
+    r = buf_put(b, "]", 1);
+done:
+    Py_XDECREF(id); Py_XDECREF(cause); Py_XDECREF(killer);
+    return r;
+}
+
+/* protocol.SnakeInfo of a live snake: id, name, color, dir, body, then score, bot and
+ * growing unless they are 0 / false */
+static int j_snake_info(Buf *b, const World *w, const Snake *s, int bot)
+{
+    if (j_lit(b, "{\"id\":") < 0 || j_int(b, s->id) < 0 || j_lit(b, ",\"name\":") < 0
+            || j_str(b, s->name) < 0 || j_lit(b, ",\"color\":") < 0 || j_int(b, s->color) < 0
+            || j_lit(b, ",\"dir\":") < 0 || j_str(b, DirectionNames[s->dir]) < 0
+            || j_lit(b, ",\"body\":[") < 0)
+        return -1;
+    for (uint32_t i = 0; i < s->len; i++) {
+        int32_t c = body_at(s, i);
+        if ((i && buf_put(b, ",", 1) < 0) || buf_put(b, "[", 1) < 0 || j_int(b, c % w->W) < 0
+                || buf_put(b, ",", 1) < 0 || j_int(b, c / w->W) < 0 || buf_put(b, "]", 1) < 0)
+            return -1;
+    }
+    if (buf_put(b, "]", 1) < 0) return -1;
+    if (s->score && (j_lit(b, ",\"score\":") < 0 || j_int(b, s->score) < 0)) return -1;
+    if (bot && j_lit(b, ",\"bot\":true") < 0) return -1;
+    if (s->grow && (j_lit(b, ",\"growing\":") < 0 || j_int(b, s->grow) < 0)) return -1;
+    return buf_put(b, "}", 1);
+}
+
+static PyObject *report_list(PyObject *report, PyObject *name)
+{
+    PyObject *list = PyObject_GetAttr(report, name);
+    if (list && !PyList_Check(list)) {
+        Py_DECREF(list);
+        PyErr_SetString(PyExc_TypeError, "a report's field is not a list");
+        return NULL;
+    }
+    return list;
+}
+
+/* wire_frame(report, at, watchers, bots): see the method table */
+static PyObject *World_wire_frame(World *w, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "wire_frame(report, at, watchers, bots)");
+        return NULL;
+    }
+    PyObject *report = args[0], *watchers = args[2], *bots = args[3];
+    long long at = PyLong_AsLongLong(args[1]);
+    if (at == -1 && PyErr_Occurred()) return NULL;
+    PyObject *fields[9] = {NULL};
+    PyObject *names[9] = {str_moves, str_deaths, str_spawns, str_digits_added,
+                          str_digits_removed, str_stones_added, str_stones_removed,
+                          str_scores, NULL};
+    PyObject *out = NULL;
+    Buf b = {NULL, 0, 0};
+    if (!(b.p = PyMem_Malloc(2048))) return PyErr_NoMemory();
+    b.cap = 2048;
+    PyObject *tick = PyObject_GetAttr(report, str_tick);
+    long long of = tick ? PyLong_AsLongLong(tick) : -1;
+    Py_XDECREF(tick);
+    if (of == -1 && PyErr_Occurred()) goto done;
+    if (of != w->tick) {
+        PyErr_Format(PyExc_ValueError, "wire_frame: a report of tick %lld, not this world's "
+                     "last (%lld)", of, (long long)w->tick);
+        goto done;
+    }
+    for (int i = 0; names[i]; i++)
+        if (!(fields[i] = report_list(report, names[i]))) goto done;
+    if (j_lit(&b, "{\"type\":\"frame\",\"tick\":") < 0 || j_int(&b, w->tick) < 0
+            || j_lit(&b, ",\"at\":") < 0 || j_int(&b, at) < 0)
+        goto done;
+    if (PyList_GET_SIZE(fields[0])) {  /* moves: the step's wire list */
+        PyObject *moves = w->wire_moves;
+        if (!moves || PyList_GET_SIZE(moves) != PyList_GET_SIZE(fields[0])) {
+            PyErr_SetString(PyExc_ValueError, "wire_frame: the moves are not the report's");
+            goto done;
+        }
+        if (j_field_of_ints(&b, ",\"moves\":[", moves, 4) < 0) goto done;
+    }
+    Py_ssize_t n = PyList_GET_SIZE(fields[1]);
+    if (n) {
+        if (j_lit(&b, ",\"deaths\":[") < 0) goto done;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if ((i && buf_put(&b, ",", 1) < 0) || j_death(&b, PyList_GET_ITEM(fields[1], i)) < 0)
+                goto done;
+        if (buf_put(&b, "]", 1) < 0) goto done;
+    }
+    n = PyList_GET_SIZE(fields[2]);
+    if (n) {
+        if (j_lit(&b, ",\"spawns\":[") < 0) goto done;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *sid = PyObject_GetAttr(PyList_GET_ITEM(fields[2], i), str_snake_id);
+            if (!sid) goto done;
+            long long id = PyLong_AsLongLong(sid);
+            int bot = id == -1 && PyErr_Occurred() ? -1 : PySequence_Contains(bots, sid);
+            Py_DECREF(sid);
+            if (bot < 0) goto done;
+            const Snake *s = find_snake(w, id);
+            if (!s) {
+                PyErr_SetString(PyExc_ValueError, "wire_frame: a spawned snake is not here");
+                goto done;
+            }
+            if ((i && buf_put(&b, ",", 1) < 0) || j_snake_info(&b, w, s, bot) < 0) goto done;
+        }
+        if (buf_put(&b, "]", 1) < 0) goto done;
+    }
+    n = PyList_GET_SIZE(fields[3]);
+    if (n) {
+        if (j_lit(&b, ",\"digits\":[") < 0) goto done;
+        for (Py_ssize_t i = 0; i < n; i++)
+            if ((i && buf_put(&b, ",", 1) < 0) || j_digit(&b, PyList_GET_ITEM(fields[3], i)) < 0)
+                goto done;
+        if (buf_put(&b, "]", 1) < 0) goto done;
+    }
+    if (j_field_of_ints(&b, ",\"eaten\":[", fields[4], 2) < 0
+            || j_field_of_ints(&b, ",\"stones\":[", fields[5], 2) < 0
+            || j_field_of_ints(&b, ",\"crumbled\":[", fields[6], 2) < 0
+            || j_field_of_ints(&b, ",\"scores\":[", fields[7], 2) < 0)
+        goto done;
+    if (watchers != Py_None) {
+        long long count = PyLong_AsLongLong(watchers);
+        if ((count == -1 && PyErr_Occurred()) || j_lit(&b, ",\"watchers\":") < 0
+                || j_int(&b, count) < 0)
+            goto done;
+    }
+    if (buf_put(&b, "}", 1) < 0) goto done;
+    out = PyBytes_FromStringAndSize(b.p, b.n);
+done:
+    for (int i = 0; i < 9; i++) Py_XDECREF(fields[i]);
+    PyMem_Free(b.p);
+    return out;
+}
+
 static PyObject *World_full_digest(World *w, PyObject *unused)
 {
     Buf b = {NULL, 0, 0};
@@ -1389,6 +1648,10 @@ static PyMethodDef World_methods[] = {
      "The last step's moves as the wire has them: [(id, x, y, grew 0/1)] (do not change)."},
     {"tick_digest", (PyCFunction)World_tick_digest, METH_NOARGS,
      "recording.tick_digest of this world, computed here."},
+    {"wire_frame", (PyCFunction)(void (*)(void))World_wire_frame, METH_FASTCALL,
+     "wire_frame(report, at, watchers, bots) -> bytes: the JSON of protocol.frames.frame("
+     "report, world, at, watchers, bots) as msgspec encodes it; ``report`` is this world's "
+     "last, ``watchers`` None or a count, ``bots`` a container of snake ids."},
     {"full_digest", (PyCFunction)World_full_digest, METH_NOARGS,
      "recording.full_digest of this world, computed here: (digest, parts)."},
     {NULL},
@@ -1450,7 +1713,14 @@ static PyObject *bind(PyObject *module, PyObject *args)
             return NULL;
         }
     }
-    for (int i = 0; i < 6; i++) Py_XSETREF(Causes[i + 1], PySequence_GetItem(causes, i));
+    for (int i = 1; i <= 6; i++) {
+        Py_XSETREF(Causes[i], PySequence_GetItem(causes, i - 1));
+        Py_XSETREF(CauseNames[i], Causes[i] ? PyObject_GetAttrString(Causes[i], "value") : NULL);
+        if (!CauseNames[i] || !PyUnicode_Check(CauseNames[i])) {
+            PyErr_SetString(PyExc_TypeError, "a cause's value must be its wire name");
+            return NULL;
+        }
+    }
     Py_RETURN_NONE;
 }
 
@@ -1472,6 +1742,14 @@ PyMODINIT_FUNC PyInit__fastworld(void)
     str_ref = PyUnicode_InternFromString("ref");
     str_name = PyUnicode_InternFromString("name");
     if (!str_snake_id || !str_direction || !str_ref || !str_name) return NULL;
+    PyObject **interned[] = {&str_moves, &str_deaths, &str_spawns, &str_digits_added,
+                             &str_digits_removed, &str_stones_added, &str_stones_removed,
+                             &str_scores, &str_cause, &str_killer_id, &str_tick};
+    const char *words[] = {"moves", "deaths", "spawns", "digits_added", "digits_removed",
+                           "stones_added", "stones_removed", "scores", "cause", "killer_id",
+                           "tick"};
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (!(*interned[i] = PyUnicode_InternFromString(words[i]))) return NULL;
     if (PyType_Ready(&WorldType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module_def);
     if (!m) return NULL;

@@ -21,7 +21,7 @@ from __future__ import annotations
 import dataclasses
 import random
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import TYPE_CHECKING
 
 from .config import WorldConfig
@@ -96,6 +96,8 @@ class FastWorld(_Base):  # type: ignore[misc, valid-type]  (_Base: the C type, o
 
         def step(self, intents: Iterable[Join | Turn | Leave] = ()) -> TickReport: ...
         def wire_moves(self) -> list[tuple[int, int, int, int]]: ...
+        def wire_frame(self, report: TickReport, at: int, watchers: int | None,
+                       bots: Container[int]) -> bytes: ...
         def tick_digest(self) -> str: ...
         def full_digest(self) -> tuple[str, str]: ...
 

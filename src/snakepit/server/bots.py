@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -78,6 +79,9 @@ class ArenaBots:
         self.level = level
         self.bots: list[BotClient] = []
         self.view = WorldView()
+        #: The view is kept only while there are bots to read it; without any it falls
+        #: behind, and is made again from a snapshot before the next bot comes.
+        self.stale = False
         self._seeds = itertools.count(seed)
         self._names = itertools.cycle(NAMES)
         self.resync()
@@ -86,6 +90,7 @@ class ArenaBots:
         """Start the shared view again from a snapshot of the world."""
         runner = self.runner
         self.view.apply_snapshot(wire.snapshot(runner.world, 0, runner.bot_snakes))
+        self.stale = False
 
     @property
     def humans(self) -> int:
@@ -101,14 +106,22 @@ class ArenaBots:
         humans = self.humans
         return max(0, min(self.fill, runner.max_players) - humans)
 
-    def after_tick(self, frame: Frame) -> None:
-        """Take in the frame the arena just sent, then add or remove bots and let each live
-        one answer the frame (its turn is for the next tick, like anyone's)."""
-        try:
-            self.view.apply_frame(frame)
-        except (KeyError, ValueError):
-            log.warning("bots' view out of step at tick=%d; resynchronising", frame.tick)
+    def after_tick(self, frame: Callable[[], Frame]) -> None:
+        """Take in the frame the arena just sent (``frame()`` makes it: only called while
+        there are bots, so an arena of people alone never builds it), then add or remove
+        bots and let each live one answer the frame (its turn is for the next tick, like
+        anyone's)."""
+        if not self.bots:
+            self.stale = True
+        elif self.stale:
             self.resync()
+        else:
+            sent = frame()
+            try:
+                self.view.apply_frame(sent)
+            except (KeyError, ValueError):
+                log.warning("bots' view out of step at tick=%d; resynchronising", sent.tick)
+                self.resync()
         if not self.runner.clients:
             return
         self.balance()
@@ -125,6 +138,8 @@ class ArenaBots:
         wanted = self.wanted
         while len(self.bots) > wanted:
             self._remove(self._least_useful())
+        if len(self.bots) < wanted and self.stale:
+            self.resync()
         while len(self.bots) < wanted:
             bot = BotClient(f"bot {next(self._names)}", self.level, next(self._seeds))
             self.bots.append(bot)

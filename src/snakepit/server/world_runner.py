@@ -285,14 +285,15 @@ class WorldRunner:
         watchers = self.watchers
         changed = watchers if watchers != self._watchers_sent else None
         self._watchers_sent = watchers
-        message = wire.frame(report, self.world, self._wall_clock_ms(), changed, self.bot_snakes)
-        frame = text_frame(encode(message))
+        at = self._wall_clock_ms()
+        frame = text_frame(wire.frame_json(report, self.world, at, changed, self.bot_snakes))
         if self._outbox:  # one write per client: news for everyone rides with the frame
             frame = b"".join((frame, *self._outbox))
             self._outbox.clear()
         self._fan_out(frame)
         if self.bots is not None:
-            self.bots.after_tick(message)
+            self.bots.after_tick(
+                lambda: wire.frame(report, self.world, at, changed, self.bot_snakes))
         work = time.perf_counter() - started
         self.stats.record(work, self.lateness, len(frame), len(self.clients), self.serial)
         if self._metrics is not None:
