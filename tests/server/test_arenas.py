@@ -99,6 +99,25 @@ async def test_an_empty_arena_closes_after_the_grace_period(connect, server, hub
     assert again.welcome.arena == "brief"
 
 
+async def test_matchmaking_numbers_a_new_arena_with_the_lowest_free_number(connect, hub):
+    a, b = await connect("A"), await connect("B")
+    await play(a)
+    await play(b)
+    c = await connect("C")
+    assert c.welcome.arena == "pit-2"
+    await a.close()
+    await b.close()
+    async def closed() -> None:
+        while hub.arenas.get("pit-1") is not None:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(closed(), 10)
+    await play(c)
+    d = await connect("D")
+    await play(d)  # pit-2 is full again, pit-1 is gone
+    e = await connect("E")
+    assert e.welcome.arena == "pit-1"
+
+
 async def test_spectators_are_counted_get_the_same_frames_and_cannot_steer(connect):
     player = await connect("Player", arena="show")
     snake_id = await play(player)

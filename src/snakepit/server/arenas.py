@@ -1,6 +1,7 @@
 """Many worlds ("arenas") in one process: matchmaking, named arenas, closing empty ones.
 
-Public arenas are opened by matchmaking and named ``pit-1``, ``pit-2``, ...; a player who
+Public arenas are opened by matchmaking and named ``pit-1``, ``pit-2``, ... (the lowest
+number not in use, so a closed arena's name comes back); a player who
 names no arena is put in the fullest public arena that still has room (games stay lively),
 and a new one opens when all are full. Named arenas are opened by whoever names them first
 (for a link such as ``/?arena=friday``) and are never used by matchmaking. Any arena can be
@@ -85,7 +86,6 @@ class Arenas:
         self.max_arenas = max_arenas
         self.runners: dict[str, WorldRunner] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
-        self._public = itertools.count(1)
         self._opened = itertools.count(0)
 
     def get(self, name: str) -> WorldRunner | None:
@@ -102,8 +102,14 @@ class Arenas:
         open_ = [r for r in self.runners.values() if r.public and r.has_room]
         if open_:
             return max(open_, key=lambda r: (r.humans, -r.serial))
-        name = next(n for n in (f"pit-{i}" for i in self._public) if n not in self.runners)
-        return self._open(name, public=True)
+        return self._open(self._free_public_name(), public=True)
+
+    def _free_public_name(self) -> str:
+        """The lowest ``pit-N`` not open now: numbers of closed arenas are used again, so
+        the public arenas of a server that has run for a week are still ``pit-1`` to
+        ``pit-K`` for its K busiest at once."""
+        return next(name for name in (f"pit-{i}" for i in itertools.count(1))
+                    if name not in self.runners)
 
     def post(self, frame: bytes) -> None:
         """Send an already framed message to every client of every arena, each arena with
