@@ -25,6 +25,14 @@ async def arenas_list(server) -> list[dict]:
             return (await response.json())["arenas"]
 
 
+async def until_closed(hub, name: str) -> None:
+    """Wait (at most 10 s) until the arena ``name`` has closed."""
+    async def closed() -> None:
+        while hub.arenas.get(name) is not None:
+            await asyncio.sleep(0.05)
+    await asyncio.wait_for(closed(), 10)
+
+
 async def test_matchmaking_fills_an_arena_before_opening_another(connect):
     first, second = await connect("First"), await connect("Second")
     assert first.welcome.arena == second.welcome.arena == "pit-1"
@@ -89,10 +97,7 @@ async def test_an_empty_arena_closes_after_the_grace_period(connect, server, hub
     conn = await connect("Visitor", arena="brief")
     assert "brief" in {a["id"] for a in await arenas_list(server)}
     await conn.close()
-    async def closed() -> None:
-        while hub.arenas.get("brief") is not None:
-            await asyncio.sleep(0.05)
-    await asyncio.wait_for(closed(), 10)
+    await until_closed(hub, "brief")
     assert "brief" not in {a["id"] for a in await arenas_list(server)}
     # Naming it again opens a fresh one.
     again = await connect("Again", arena="brief")
@@ -107,10 +112,7 @@ async def test_matchmaking_numbers_a_new_arena_with_the_lowest_free_number(conne
     assert c.welcome.arena == "pit-2"
     await a.close()
     await b.close()
-    async def closed() -> None:
-        while hub.arenas.get("pit-1") is not None:
-            await asyncio.sleep(0.05)
-    await asyncio.wait_for(closed(), 10)
+    await until_closed(hub, "pit-1")
     await play(c)
     d = await connect("D")
     await play(d)  # pit-2 is full again, pit-1 is gone

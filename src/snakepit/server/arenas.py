@@ -105,9 +105,9 @@ class Arenas:
         return self._open(self._free_public_name(), public=True)
 
     def _free_public_name(self) -> str:
-        """The lowest ``pit-N`` not open now: numbers of closed arenas are used again, so
-        the public arenas of a server that has run for a week are still ``pit-1`` to
-        ``pit-K`` for its K busiest at once."""
+        """The lowest ``pit-N`` not open now. Numbers of closed arenas are used again, so a
+        server that has run for a week still names its arenas ``pit-1`` to ``pit-K``, K the
+        most it has had open at once."""
         return next(name for name in (f"pit-{i}" for i in itertools.count(1))
                     if name not in self.runners)
 
