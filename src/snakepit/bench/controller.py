@@ -17,7 +17,11 @@ the drift does not end up in the ratio. (An idle server costs its core nothing: 
 arenas sleep with nobody in them, the baseline has no clients to write to.) A step that
 does not hold is measured again, up to ``tries`` times in all, each server in turn, so that
 a minute in which the machine was busy elsewhere does not end a ramp: a step holds if one
-of its measurements held. Each ramp ends after two client counts in a row that did not hold.
+of its measurements held. A server's ramp has ended after two client counts in a row that
+did not hold, but it goes on being measured, at every count, for as long as the other's
+has not ended: so every count is measured on both servers in the same minutes, and
+neither capacity comes from minutes the other server was not measured in (see
+:func:`interleave`).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import re
 import statistics
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -233,6 +238,7 @@ class Ramp:
 
     @property
     def going(self) -> bool:
+        """Whether this ramp has not ended: fewer than two counts in a row did not hold."""
         return self.failures < 2
 
     def held(self, clients: int) -> bool:
@@ -251,6 +257,28 @@ class Ramp:
     def settle(self, clients: int) -> None:
         """Every measurement of ``clients`` is in: count it as held or failed."""
         self.failures = 0 if self.held(clients) else self.failures + 1
+
+
+async def interleave(counts: tuple[int, ...], ramps: tuple[Ramp, ...], tries: int,
+                     measure: Callable[[Ramp, int, int], Awaitable[None]]) -> None:
+    """Measure every ramp at each of ``counts`` in turn, ``measure(ramp, clients, try)``,
+    until all of them have ended. At each count every ramp is measured once, in the order
+    given; those that did not hold are measured again, again in turn, up to ``tries``
+    measurements each. A ramp that has ended (two counts in a row that did not hold) is
+    still measured while another goes on: its figures and the other's then come from the
+    same minutes of the machine, whose speed drifts, and a capacity is never the figure of
+    a server measured alone."""
+    for clients in counts:
+        if not any(ramp.going for ramp in ramps):
+            break
+        for attempt in range(1, tries + 1):
+            for ramp in ramps:
+                if not ramp.held(clients):
+                    await measure(ramp, clients, attempt)
+            if all(ramp.held(clients) for ramp in ramps):
+                break
+        for ramp in ramps:
+            ramp.settle(clients)
 
 
 def capacity(steps: list[dict[str, object]]) -> int:
@@ -319,28 +347,19 @@ async def bench(options: BenchOptions) -> dict[str, object]:
     await snakepit.target.start()
     try:
         await raw.target.start()
-        for clients in options.steps:
-            if not (snakepit.going or raw.going):
-                break
-            ramps = [r for r in (snakepit, raw) if r.going]
-            for attempt in range(1, options.tries + 1):
-                for ramp in ramps:
-                    if ramp.held(clients):
-                        continue
-                    if ramp is raw:
-                        # The same bytes per client and tick as Snakepit's in this step (the
-                        # last measured, once Snakepit's ramp has ended), unless told a size,
-                        # to groups made up as Snakepit's arenas are.
-                        await raw.target.shape(options.frame_bytes or (sizes or [400])[-1],
-                                               options.arena_size)
-                    step = await ramp.step(clients, attempt, options)
-                    size = step["bytes_per_client_per_tick"]
-                    if ramp is snakepit and isinstance(size, (int, float)) and size > 0:
-                        sizes.append(round(size))
-                if all(ramp.held(clients) for ramp in ramps):
-                    break
-            for ramp in ramps:
-                ramp.settle(clients)
+
+        async def measure(ramp: Ramp, clients: int, attempt: int) -> None:
+            if ramp is raw:
+                # The same bytes per client and tick as Snakepit's in this step, unless told
+                # a size, to groups made up as Snakepit's arenas are.
+                await raw.target.shape(options.frame_bytes or (sizes or [400])[-1],
+                                       options.arena_size)
+            step = await ramp.step(clients, attempt, options)
+            size = step["bytes_per_client_per_tick"]
+            if ramp is snakepit and isinstance(size, (int, float)) and size > 0:
+                sizes.append(round(size))
+
+        await interleave(options.steps, (snakepit, raw), options.tries, measure)
     finally:
         await asyncio.gather(snakepit.target.stop(), raw.target.stop())
     frame_bytes = options.frame_bytes or (round(sum(sizes) / len(sizes)) if sizes else 400)
@@ -353,6 +372,9 @@ async def bench(options: BenchOptions) -> dict[str, object]:
         "targets": {"tick_overrun_share": OVERRUN_LIMIT, "fanout_delay_p99_ms": DELAY_P99_LIMIT_MS},
         "raw_frame_bytes": frame_bytes,
         "interleaved": True,
+        # Since 6 December 2026: both servers are measured at every count until both ramps
+        # have ended, not each until its own has (see interleave).
+        "measured_until_both_ended": True,
         "clients": "C (clients.c)" if clients_program() else "Python (loadgen.py)",
         "snakepit": snakepit.steps,
         "raw": raw.steps,
