@@ -76,3 +76,18 @@ def test_it_is_the_same_whichever_server_ends_first():
     assert max(n for _, n, _ in order) == 7
     assert ("raw", 7, 1) in order
     assert capacity(ramps["raw"].steps) == 4 and capacity(ramps["snakepit"].steps) == 5
+
+
+def test_a_ramp_that_has_ended_is_measured_once_a_count_while_the_other_has_its_tries():
+    # Snakepit has ended at 2 (1 and 2 failed twice each); at 3 the raw server fails once
+    # and holds on its second try, Snakepit is measured once, beside the first.
+    _, order = run([1, 2, 3], {"snakepit": {}, "raw": {1: [True], 2: [True], 3: [False, True]}})
+    assert order[-3:] == [("snakepit", 3, 1), ("raw", 3, 1), ("raw", 3, 2)]
+    assert order.count(("snakepit", 2, 2)) == 1
+
+
+def test_an_ended_ramp_that_holds_a_count_goes_on_with_its_tries():
+    ramps, order = run([1, 2, 3, 4], {"snakepit": {3: [True]},
+                                      "raw": {n: [True] for n in range(1, 5)}})
+    assert ramps["snakepit"].going  # 3 held: two counts in a row have not failed since
+    assert ("snakepit", 4, 2) in order

@@ -18,9 +18,9 @@ arenas sleep with nobody in them, the baseline has no clients to write to.) A st
 does not hold is measured again, up to ``tries`` times in all, each server in turn, so that
 a minute in which the machine was busy elsewhere does not end a ramp: a step holds if one
 of its measurements held. A server's ramp has ended after two client counts in a row that
-did not hold, but it goes on being measured, at every count, for as long as the other's
-has not ended: so every count is measured on both servers in the same minutes, and
-neither capacity comes from minutes the other server was not measured in (see
+did not hold, but it goes on being measured, once at every count, for as long as the
+other's has not ended: so every count is measured on both servers in the same minutes,
+and neither capacity comes from minutes the other server was not measured in (see
 :func:`interleave`).
 """
 
@@ -265,17 +265,19 @@ async def interleave(counts: tuple[int, ...], ramps: tuple[Ramp, ...], tries: in
     until all of them have ended. At each count every ramp is measured once, in the order
     given; those that did not hold are measured again, again in turn, up to ``tries``
     measurements each. A ramp that has ended (two counts in a row that did not hold) is
-    still measured while another goes on: its figures and the other's then come from the
-    same minutes of the machine, whose speed drifts, and a capacity is never the figure of
-    a server measured alone."""
+    still measured while another goes on, once a count (what it is measured for is the
+    same minutes as the other, not more chances): its figures and the other's then come
+    from the same minutes of the machine, whose speed drifts, and a capacity is never the
+    figure of a server measured alone. If it holds a count, it goes on as before."""
     for clients in counts:
         if not any(ramp.going for ramp in ramps):
             break
+        going = {id(ramp) for ramp in ramps if ramp.going}
         for attempt in range(1, tries + 1):
             for ramp in ramps:
-                if not ramp.held(clients):
+                if not ramp.held(clients) and (attempt == 1 or id(ramp) in going):
                     await measure(ramp, clients, attempt)
-            if all(ramp.held(clients) for ramp in ramps):
+            if all(ramp.held(clients) or id(ramp) not in going for ramp in ramps):
                 break
         for ramp in ramps:
             ramp.settle(clients)
