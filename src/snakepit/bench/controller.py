@@ -305,7 +305,8 @@ def bounds(report: dict, at_least: str = ">= ", at_most: str = "<= ") -> dict[st
 
 
 def how_it_ended(steps: list[dict[str, object]]) -> dict[str, object] | None:
-    """The measurements above the capacity (those that ended the ramp): how many, how many
+    """The measurements above the capacity (those that ended the ramp, and those made after
+    it had ended while the other server's went on): how many, how many
     of them failed on the fan-out delay alone, the server's ticks on time (its frames left
     on time and arrived late: the receiving side's doing, the generators' among it), and
     the generators' CPU over them (lowest, highest). None if no measurement failed."""
