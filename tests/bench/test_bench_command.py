@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from snakepit.bench.controller import capped, cpu_ratio, how_it_ended
+from snakepit.bench.verdict import capped, cpu_ratio, how_it_ended
 
 SNAKEPIT = str(Path(sys.executable).with_name("snakepit"))
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from snakepit.bench.controller import Ramp, capacity, interleave
+from snakepit.bench.controller import Ramp, interleave
+from snakepit.bench.verdict import capacity
 
 
 class Scripted:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .controller import bounds
+from .verdict import bounds
 
 
 def _counted(steps: list[dict]) -> list[dict]:
