@@ -20,17 +20,18 @@ import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING
 
 from ..engine import Death, Direction, Join, Leave, Turn, World
 from ..protocol import encode
 from ..protocol import frames as wire
 from ..protocol.messages import Died, Error, Saved, Spawned
 from .bots import ArenaBots
-from .client import Client, discard, unwired
+from .client import Client, unwired
 from .lifecycle import Phase
 from .metrics import Metrics
 from .stats import TickStats
+from .writers import DISCARD, Target, target_of
 from .wsframe import text_frame
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class WorldRunner:
         #: What every attached client is written through, in one list (None: to be made
         #: again, as a client came, left or changed its ``write``; see ``_target``), and
         #: each client's place in it.
-        self._writers: list[_Target] | None = None
+        self._writers: list[Target] | None = None
         self._slots: dict[int, int] = {}
         self._someone_here = asyncio.Event()
         #: Ids of the snakes bots drive (marked ``bot`` on the wire, kept off the top lists).
@@ -313,7 +314,8 @@ class WorldRunner:
         client costs the fan-out no more than the socket write itself."""
         writers = self._writers
         if writers is None:
-            writers = self._writers = [_target(client.write) for client in self.clients.values()]
+            writers = self._writers = [target_of(client.write)
+                                       for client in self.clients.values()]
             self._slots = {client_id: i for i, client_id in enumerate(self.clients)}
         news = self._news
         if not news:
@@ -328,7 +330,7 @@ class WorldRunner:
                     continue
                 target = writers[i]
                 target.write(framed + frame)
-                writers[i] = _DISCARD  # this client has had its frame
+                writers[i] = DISCARD  # this client has had its frame
                 told.append((i, target))
             for target in writers:
                 target.write(frame)
@@ -382,32 +384,3 @@ class WorldRunner:
         """Write an already framed message to every attached client."""
         for client in self.clients.values():
             client.write(frame)
-
-
-class _Call:
-    """A ``write`` function held as an object with a ``write`` method."""
-
-    __slots__ = ("write",)
-
-    def __init__(self, write: Callable[[bytes], object]) -> None:
-        self.write = write
-
-
-class _Target(Protocol):
-    """What the fan-out writes through: a transport, or a :class:`_Call`."""
-
-    def write(self, data: bytes, /) -> object: ...
-
-
-_DISCARD = _Call(discard)
-
-
-def _target(write: Callable[[bytes], object]) -> _Target:
-    """What the fan-out calls ``write`` on for a client whose ``write`` is ``write``: the
-    object a bound ``write`` method belongs to (a plain client's transport itself, so the
-    fan-out touches the transport and nothing more per client, as a bare server would),
-    or the function held in a :class:`_Call`."""
-    owner = getattr(write, "__self__", None)
-    if owner is not None and getattr(owner, "write", None) == write:
-        return cast("_Target", owner)
-    return _Call(write)
