@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .generators import cpu_seconds, pin_to, rss_bytes
+from .generators import cpu_seconds, end_process, pin_to, rss_bytes
 
 if TYPE_CHECKING:
     from .soak import SoakOptions
@@ -82,14 +82,8 @@ class Child:
         if self.proc is not None and self.proc.returncode is None:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.proc.wait(), grace)
-        if self.proc is not None and self.proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.proc.terminate()
-            try:
-                await asyncio.wait_for(self.proc.wait(), 20)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
+        if self.proc is not None:
+            await end_process(self.proc)
         if self._reader is not None:
             await asyncio.gather(self._reader, return_exceptions=True)
 

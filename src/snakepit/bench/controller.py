@@ -40,7 +40,7 @@ from pathlib import Path
 import aiohttp
 
 from .generators import (GeneratorFailed, clients_program, core_percent, cores, generate,
-                         pin_to, rss_bytes)
+                         end_process, pin_to, rss_bytes)
 from .histogram import Histogram
 from .verdict import (DELAY_P99_LIMIT_MS, OVERRUN_LIMIT, bounds, capacity, capped,
                       cpu_ratio, how_it_ended)
@@ -118,13 +118,8 @@ class Target:
                 return await response.json(content_type=None)
 
     async def stop(self) -> None:
-        if self.proc is not None and self.proc.returncode is None:
-            self.proc.terminate()
-            try:
-                await asyncio.wait_for(self.proc.wait(), 20)
-            except TimeoutError:
-                self.proc.kill()
-                await self.proc.wait()
+        if self.proc is not None:
+            await end_process(self.proc)
 
 
 def _arenas(clients: int, options: BenchOptions) -> int:

@@ -13,6 +13,7 @@ time from ``/proc``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import ctypes
 import functools
 import hashlib
@@ -61,6 +62,20 @@ def pin_to(core: int) -> Callable[[], None]:
             _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
     return pin
+
+
+async def end_process(proc: asyncio.subprocess.Process, wait: float = 20.0) -> None:
+    """End ``proc`` (one this process started, by its PID): SIGTERM, then SIGKILL if it
+    has not ended within ``wait`` seconds. Nothing if it has ended already."""
+    if proc.returncode is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), wait)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 def cpu_seconds(pid: int) -> float:
