@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .generators import cpu_seconds, end_process, pin_to, rss_bytes
+from .generators import cpu_seconds, end_process, pin_to, printed_port, rss_bytes
 
 if TYPE_CHECKING:
     from .soak import SoakOptions
@@ -108,12 +107,7 @@ class Server(Child):
                 "--max-per-address", str(o.max_per_address), "--header-timeout",
                 str(o.header_timeout),
                 preexec_fn=pin_to(core), stdout=asyncio.subprocess.PIPE, stderr=log)
-        assert self.proc.stdout is not None
-        line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
-        match = re.search(r"http://[^:]+:(\d+)/", line)
-        if not match:
-            raise RuntimeError(f"the server did not start: {line!r}")
-        self.port = int(match.group(1))
+        self.port = await printed_port(self.proc, "the server")
 
     async def stop(self, grace: float = 0.0) -> None:
         await super().stop(grace)

@@ -30,7 +30,6 @@ import asyncio
 import json
 import math
 import os
-import re
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -40,7 +39,7 @@ from pathlib import Path
 import aiohttp
 
 from .generators import (GeneratorFailed, clients_program, core_percent, cores, generate,
-                         end_process, pin_to, rss_bytes)
+                         end_process, pin_to, printed_port, rss_bytes)
 from .histogram import Histogram
 from .verdict import (DELAY_P99_LIMIT_MS, OVERRUN_LIMIT, bounds, capacity, capped,
                       cpu_ratio, how_it_ended)
@@ -91,12 +90,7 @@ class Target:
         self.proc = await asyncio.create_subprocess_exec(
             sys.executable, *args, preexec_fn=pin_to(core),
             stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.DEVNULL)
-        assert self.proc.stdout is not None
-        line = (await asyncio.wait_for(self.proc.stdout.readline(), 30)).decode()
-        match = re.search(r"http://[^:]+:(\d+)/", line)
-        if not match:
-            raise RuntimeError(f"{self.kind} did not start: {line!r}")
-        self.port = int(match.group(1))
+        self.port = await printed_port(self.proc, self.kind)
         await asyncio.sleep(0.5)
         self.rss_idle = rss_bytes(self.proc.pid)
 

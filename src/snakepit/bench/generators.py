@@ -19,6 +19,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -76,6 +77,17 @@ async def end_process(proc: asyncio.subprocess.Process, wait: float = 20.0) -> N
     except TimeoutError:
         proc.kill()
         await proc.wait()
+
+
+async def printed_port(proc: asyncio.subprocess.Process, what: str) -> int:
+    """The port a server process just started says it listens on, from the first line of
+    its standard output (``... http://HOST:PORT/ ...``); waits up to 30 s for it."""
+    assert proc.stdout is not None
+    line = (await asyncio.wait_for(proc.stdout.readline(), 30)).decode()
+    match = re.search(r"http://[^:]+:(\d+)/", line)
+    if not match:
+        raise RuntimeError(f"{what} did not start: {line!r}")
+    return int(match.group(1))
 
 
 def cpu_seconds(pid: int) -> float:
