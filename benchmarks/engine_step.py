@@ -5,7 +5,7 @@ join again as soon as they die and, every third tick, turn at random (three in t
 them); times ``step`` (and, for the C engine, ``wire_moves``, which the frame reads) and
 prints the mean per step, the best of ``--rounds`` rounds. The world stays in the caches
 here: in the server, among thousands of sockets, a step costs about twice as much
-(docs/performance.md). No I/O, one process.
+(docs/performance-log.md). No I/O, one process.
 
     .venv/bin/python benchmarks/engine_step.py [--engine c|python] [--ticks 6000] [--rounds 5]
 """

@@ -30,7 +30,7 @@
    interrupt to the reader's core (on a virtual machine, an exit to the hypervisor): work on
    the server's core that no client across a network costs it. A blocking reader was woken
    5,000 times a second by the raw server and 12,000 times by Snakepit at 10,000 clients,
-   and the wake-ups took 8 and 16 % of the server's core (docs/performance.md). Polling, it
+   and the wake-ups took 8 and 16 % of the server's core (docs/performance-log.md). Polling, it
    reads every socket within about a third of a millisecond of its data, for no more of
    its own core. (Compile with -DPOLL_US=0 for the blocking reader.)
 

@@ -3,7 +3,7 @@
 A tick never waits for a client, but it does wait for the collector: every collection
 stops the whole loop. With thousands of connections the defaults made it stop for long:
 full collections every 20 s or so, and middle-generation ones, which walk every connection
-made since the last one, of 40-90 ms (docs/performance.md, the section of 4 December
+made since the last one, of 40-90 ms (docs/performance-log.md, the section of 4 December
 2026). Two settings keep the pauses short without collecting less garbage:
 
 - :func:`tune` (before anything is built): the youngest generation is collected every
