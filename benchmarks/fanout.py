@@ -23,7 +23,7 @@ import resource
 from aiohttp import web
 
 from snakepit import eventloop
-from snakepit.server.wsframe import text_frame
+from snakepit.websocket import text_frame
 
 
 def cpu_seconds() -> float:

@@ -10,6 +10,7 @@ import json
 import aiohttp
 
 from snakepit.bench.baseline import Baseline, Connection
+from snakepit.websocket import encode_frame
 
 
 async def start(baseline: Baseline) -> tuple[asyncio.AbstractServer, str]:
@@ -87,10 +88,7 @@ async def test_a_client_is_grouped_by_its_first_message_however_it_arrives():
     port = int(url.rsplit(":", 1)[1])
 
     def masked(payload: bytes) -> bytes:
-        mask = b"\x01\x02\x03\x04"
-        head = bytes([0x81, 0x80 | 126]) + len(payload).to_bytes(2, "big") \
-            if len(payload) >= 126 else bytes([0x81, 0x80 | len(payload)])
-        return head + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        return encode_frame(1, payload, mask=b"\x01\x02\x03\x04")
 
     hello = json.dumps({"type": "hello", "protocol": 1, "name": "w" * 150,
                         "arena": "pit-3"}).encode()

@@ -8,9 +8,10 @@ import aiohttp
 import pytest
 
 from snakepit.protocol.messages import Ping
+from snakepit.websocket import Close
 
 from .playing import play, until
-from .rawclient import masked_text, open_raw_client, read_frames
+from .rawclient import close_codes, masked, masked_text, open_raw_client, read_frames
 
 
 async def close_code(conn) -> int:
@@ -76,11 +77,11 @@ async def test_no_frame_follows_the_close_frame_of_an_abuser(server, settings):
         frames = await asyncio.to_thread(read_frames, sock, 1.0)
     finally:
         sock.close()
-    opcodes = [opcode for opcode, _ in frames]
-    assert 0x8 in opcodes
-    closing = opcodes.index(0x8)
-    assert int.from_bytes(frames[closing][1][:2], "big") == 1008
-    assert opcodes[closing + 1:] == []
+    kinds = [type(frame) for frame in frames]
+    assert Close in kinds
+    closing = kinds.index(Close)
+    assert frames[closing].code == 1008
+    assert frames[closing + 1:] == []
 
 
 async def test_repeated_bad_messages_close_the_connection_with_1008(connect, settings):
@@ -145,24 +146,16 @@ async def test_a_5000_digit_integer_is_over_the_size_limit_and_closes_with_1009(
     assert await close_code(conn) == 1009
 
 
-def frame_bytes(opcode: int, payload: bytes) -> bytes:
-    """A masked client frame of a short payload."""
-    mask = b"\x01\x02\x03\x04"
-    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-    return bytes((0x80 | opcode, 0x80 | len(payload))) + mask + body
-
-
 @pytest.mark.parametrize("payload", [b'{"type":"ping","t":\xff}', b'{"type":"hello","name":"\xc3'],
                          ids=["invalid-utf8", "truncated-utf8"])
 async def test_text_that_is_not_utf8_closes_the_connection_with_1007(server, payload):
     sock = open_raw_client(server.host, server.port)
     try:
-        sock.sendall(frame_bytes(0x1, payload))
+        sock.sendall(masked(payload))
         frames = await asyncio.to_thread(read_frames, sock, 1.0)
     finally:
         sock.close()
-    closes = [body for opcode, body in frames if opcode == 0x8]
-    assert closes and int.from_bytes(closes[0][:2], "big") == 1007
+    assert close_codes(frames)[:1] == [1007]
 
 
 async def test_a_client_asking_for_compression_gets_none(server):

@@ -13,6 +13,7 @@ from snakepit.protocol.messages import Died, Frame, Spawned
 from snakepit.server.client import Client
 from snakepit.server.lifecycle import Phase
 from snakepit.server.world_runner import WorldRunner
+from snakepit.websocket import Connection, Role, Text
 
 if TYPE_CHECKING:
     from snakepit.server.websocket import WebSocket
@@ -38,17 +39,10 @@ def as_websocket(socket: Socket) -> WebSocket:
 
 
 def messages(data: bytes) -> list[object]:
-    """The server messages in one write (unmasked text frames, as the fan-out frames them)."""
-    found, at = [], 0
-    while at < len(data):
-        size, head = data[at + 1] & 0x7F, 2
-        if size == 126:
-            size, head = int.from_bytes(data[at + 2:at + 4], "big"), 4
-        elif size == 127:
-            size, head = int.from_bytes(data[at + 2:at + 10], "big"), 10
-        found.append(decode_server(data[at + head:at + head + size]))
-        at += head + size
-    return found
+    """The server messages in one write, as a client reads them."""
+    reader = Connection(Role.CLIENT, max_message=1 << 26)
+    reader.receive_data(data)
+    return [decode_server(event.text) for event in reader.events() if isinstance(event, Text)]
 
 
 def arena() -> WorldRunner:

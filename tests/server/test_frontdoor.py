@@ -10,7 +10,7 @@ import os
 import aiohttp
 
 from snakepit.server.frontdoor import parse_head
-from snakepit.server.wsframe import accept_key
+from snakepit.websocket import accept_key
 
 KEY = base64.b64encode(os.urandom(16)).decode()
 

@@ -1,16 +1,31 @@
-"""The bare WebSocket protocol (server/websocket.py), frame by frame, against a transport
-that records what is written: RFC 6455's rules for what a client may send, and what the
-server answers. The same rules over real sockets: test_bad_input.py and test_abuse.py."""
+"""The server's WebSocket protocol (server/websocket.py) against a transport that records
+what is written: messages reach the handler, breaches close the socket with their code, and
+no peer can make one read cost more than its budget. The framing rules themselves are
+tests/websocket/test_connection.py's; the same over real sockets: test_bad_input.py,
+test_abuse.py and test_hostile_sockets.py."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 
 import pytest
 
-from snakepit.server.websocket import ABNORMAL, NO_STATUS, WebSocket, unmask
-from snakepit.server.wsframe import accept_key, close_frame, payloads, text_frame
+from snakepit.server.allowance import Allowance
+from snakepit.server.websocket import WebSocket
+from snakepit.websocket import (
+    ABNORMAL,
+    NO_STATUS,
+    Close,
+    Connection,
+    Ping,
+    Pong,
+    Role,
+    close_frame,
+    encode_frame,
+    text_frame,
+)
 
 
 class Transport:
@@ -20,6 +35,7 @@ class Transport:
         self.written: list[bytes] = []
         self.closed = self.aborted = False
         self.protocol: asyncio.Protocol | None = None
+        self.reading = True
 
     def write(self, data: bytes) -> None:
         self.written.append(data)
@@ -36,18 +52,20 @@ class Transport:
     def set_write_buffer_limits(self, high: int) -> None:
         self.high = high
 
-    def frames(self) -> list[tuple[int, bytes]]:
-        """(opcode, payload) of every frame written (server frames are never masked)."""
-        data, found = b"".join(self.written), []
-        while data:
-            size, head = data[1] & 0x7F, 2
-            if size == 126:
-                size, head = int.from_bytes(data[2:4], "big"), 4
-            elif size == 127:
-                size, head = int.from_bytes(data[2:10], "big"), 10
-            found.append((data[0] & 0x0F, data[head:head + size]))
-            data = data[head + size:]
-        return found
+    def pause_reading(self) -> None:
+        self.reading = False
+
+    def resume_reading(self) -> None:
+        self.reading = True
+
+    def is_closing(self) -> bool:
+        return self.closed or self.aborted
+
+    def frames(self) -> list:
+        """Everything written, as a client reads it."""
+        reader = Connection(Role.CLIENT)
+        reader.receive_data(b"".join(self.written))
+        return reader.events()
 
 
 class Handler:
@@ -55,7 +73,7 @@ class Handler:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
-        self.binaries = 0
+        self.binaries: list[bytes] = []
         self.errors: list[int] = []
         self.closing = 0
         self.backlogs = 0
@@ -64,8 +82,8 @@ class Handler:
     def on_text(self, text: str) -> None:
         self.texts.append(text)
 
-    def on_binary(self) -> None:
-        self.binaries += 1
+    def on_binary(self, data: bytes) -> None:
+        self.binaries.append(data)
 
     def on_protocol_error(self, code: int) -> None:
         self.errors.append(code)
@@ -83,18 +101,8 @@ class Handler:
 def client_frame(payload: bytes, opcode: int = 1, fin: bool = True, *, masked: bool = True,
                  rsv: int = 0) -> bytes:
     """A frame as a client sends it: masked with a random key."""
-    size = len(payload)
-    first = (0x80 if fin else 0) | rsv << 4 | opcode
-    if size < 126:
-        head = bytes((first, (0x80 if masked else 0) | size))
-    elif size < 1 << 16:
-        head = bytes((first, (0x80 if masked else 0) | 126)) + size.to_bytes(2, "big")
-    else:
-        head = bytes((first, (0x80 if masked else 0) | 127)) + size.to_bytes(8, "big")
-    if not masked:
-        return head + payload
-    mask = os.urandom(4)
-    return head + mask + unmask(payload, mask)
+    return encode_frame(opcode, payload, fin=fin, rsv=rsv,
+                        mask=os.urandom(4) if masked else None)
 
 
 @pytest.fixture
@@ -110,6 +118,7 @@ async def test_a_masked_text_frame_is_one_message(pair):
     socket, transport, handler = pair
     socket.data_received(client_frame('{"type":"ping","t":1}'.encode()))
     assert handler.texts == ['{"type":"ping","t":1}']
+    assert transport.frames() == []
     assert transport.protocol is socket
 
 
@@ -133,19 +142,21 @@ async def test_a_fragmented_message_is_joined_and_control_frames_may_come_betwee
     socket.data_received(client_frame(b"hel", fin=False) + client_frame(b"ping!", opcode=9)
                          + client_frame(b"lo", opcode=0))
     assert handler.texts == ["hello"]
-    assert transport.frames() == [(0xA, b"ping!")]  # the ping answered with its payload
+    assert transport.frames() == [Pong(b"ping!")]  # the ping answered with its payload
 
 
 async def test_a_binary_message_is_reported_as_binary(pair):
     socket, _, handler = pair
     socket.data_received(client_frame(b"\x00\x01", opcode=2))
-    assert handler.binaries == 1 and handler.texts == []
+    assert handler.binaries == [b"\x00\x01"] and handler.texts == []
 
 
 @pytest.mark.parametrize("frame, code", [
     (client_frame(b"hi", masked=False), 1002),
     (client_frame(b"hi", rsv=4), 1002),  # RSV1: compression was never negotiated
     (client_frame(b"hi", opcode=3), 1002),
+    (client_frame(b"", opcode=0xB), 1002),  # reserved control opcodes too
+    (client_frame(b"", opcode=0xF), 1002),
     (client_frame(b"x" * 126, opcode=9), 1002),  # a control frame over 125 bytes
     (client_frame(b"", opcode=9, fin=False), 1002),  # a fragmented control frame
     (client_frame(b"lo", opcode=0), 1002),  # a continuation of nothing
@@ -157,8 +168,7 @@ async def test_a_broken_frame_closes_with_its_code_and_nothing_after_is_read(pai
     socket.data_received(frame + client_frame(b"after"))
     assert handler.errors == [code]
     assert handler.texts == []
-    assert transport.frames()[-1][0] == 8
-    assert int.from_bytes(transport.frames()[-1][1][:2], "big") == code
+    assert transport.frames()[-1].code == code
     assert transport.closed
     socket.connection_lost(None)
     assert handler.closed == [code]
@@ -175,7 +185,7 @@ async def test_a_message_over_the_limit_is_refused_from_its_header_alone(pair):
     head = client_frame(b"x" * 5000)[:8]  # the header and mask only: no payload sent
     socket.data_received(head)
     assert handler.errors == [1009]
-    assert int.from_bytes(transport.frames()[-1][1][:2], "big") == 1009
+    assert transport.frames()[-1].code == 1009
 
 
 async def test_fragments_that_add_up_to_more_than_the_limit_are_refused(pair):
@@ -194,7 +204,7 @@ async def test_a_message_of_exactly_the_limit_is_taken(pair):
 async def test_a_close_from_the_peer_is_answered_with_its_code_and_the_socket_closed(pair):
     socket, transport, handler = pair
     socket.data_received(client_frame((1000).to_bytes(2, "big") + b"bye", opcode=8))
-    assert transport.frames() == [(8, (1000).to_bytes(2, "big"))]
+    assert transport.frames() == [Close(1000, "")]
     assert transport.closed and handler.closing == 1
     socket.data_received(client_frame(b"late"))
     assert handler.texts == []
@@ -205,7 +215,7 @@ async def test_a_close_from_the_peer_is_answered_with_its_code_and_the_socket_cl
 async def test_a_close_without_a_code_is_answered_with_an_empty_close(pair):
     socket, transport, handler = pair
     socket.data_received(client_frame(b"", opcode=8))
-    assert transport.frames() == [(8, b"")]
+    assert transport.frames() == [Close(NO_STATUS, "")]
     socket.connection_lost(None)
     assert handler.closed == [NO_STATUS]
 
@@ -222,7 +232,7 @@ async def test_closing_sends_one_close_frame_writes_nothing_after_and_waits_for_
     socket.close(1011, "again")  # only the first close counts
     socket.write(text_frame(b"too late"))
     socket.ping()
-    assert transport.frames() == [(8, close_frame(1008, "flood")[2:])]
+    assert transport.frames() == [Close(1008, "flood")]
     assert not transport.closed
     socket.data_received(client_frame(b"still talking"))  # ignored while closing
     assert handler.texts == []
@@ -258,23 +268,77 @@ async def test_the_backlog_is_reported_after_the_write_that_passed_the_bound(pai
 async def test_any_data_is_a_sign_of_life_and_answers_a_ping(pair):
     socket, transport, _ = pair
     socket.ping()
-    assert socket.pinged and transport.frames() == [(9, b"")]
+    assert socket.pinged and transport.frames() == [Ping(b"")]
     socket.data_received(client_frame(b"", opcode=10))
     assert socket.pinged == 0.0
 
 
-def test_unmask_is_its_own_inverse_for_every_length():
-    mask = b"\x01\x80\xff\x10"
-    for size in range(0, 40):
-        data = os.urandom(size)
-        assert unmask(unmask(data, mask), mask) == data
-        assert unmask(data, mask) == bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+@pytest.fixture
+def limited() -> tuple[WebSocket, Transport, Handler]:
+    """A socket whose peer may send 10 frames at once (and one more a second)."""
+    transport, handler = Transport(), Handler()
+    socket = WebSocket(transport, "127.0.0.1", max_message=4096,  # type: ignore[arg-type]
+                       send_buffer_limit=1 << 16, interval=20.0,
+                       allowance=Allowance(rate=1.0, burst=10), frames_per_read=4)
+    socket.start(handler)
+    return socket, transport, handler
 
 
-def test_the_accept_key_is_rfc_6455s_example():
-    assert accept_key("dGhlIHNhbXBsZSBub25jZQ==") == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+async def test_one_read_hands_over_at_most_its_budget_and_the_rest_on_later_turns(limited):
+    socket, transport, handler = limited
+    socket.data_received(b"".join(client_frame(str(i).encode()) for i in range(9)))
+    assert handler.texts == ["0", "1", "2", "3"]
+    assert not transport.reading  # the rest waits, and no more is read meanwhile
+    await asyncio.sleep(0)
+    assert handler.texts == ["0", "1", "2", "3", "4", "5", "6", "7"]
+    await asyncio.sleep(0)
+    assert handler.texts == [str(i) for i in range(9)]
+    assert transport.reading
 
 
-def test_frames_written_back_to_back_split_into_their_payloads():
-    data = text_frame(b"a") + text_frame(b"b" * 200) + text_frame(b"c" * 70_000)
-    assert payloads(data) == [b"a", b"b" * 200, b"c" * 70_000]
+async def test_bytes_that_come_while_a_read_waits_for_its_turn_keep_their_order(limited):
+    socket, _, handler = limited
+    socket.data_received(b"".join(client_frame(str(i).encode()) for i in range(6)))
+    socket.data_received(client_frame(b"later"))
+    for _ in range(3):
+        await asyncio.sleep(0)
+    assert handler.texts == [*map(str, range(6)), "later"]
+
+
+@pytest.mark.parametrize("frame", [
+    client_frame(b"", opcode=9),  # pings
+    client_frame(b"", opcode=10),  # pongs
+    client_frame(b"", opcode=0, fin=False),  # empty continuations of one message
+])
+async def test_a_stream_of_frames_that_are_not_messages_spends_the_allowance_and_is_closed(
+        limited, frame):
+    socket, transport, handler = limited
+    start = client_frame(b"", opcode=1, fin=False) if frame[0] & 0x0F == 0 else b""
+    socket.data_received(start + frame * 10_000)
+    for _ in range(5):
+        await asyncio.sleep(0)
+    assert handler.errors == [1008]
+    assert transport.frames()[-1].code == 1008
+    assert transport.closed
+    assert len([f for f in transport.frames() if isinstance(f, Pong)]) <= 12
+
+
+async def test_a_handler_that_raises_closes_the_connection_with_1011_and_logs_it(
+        pair, caplog):
+    socket, transport, handler = pair
+
+    def broken(text: str) -> None:
+        raise KeyError(text)
+
+    handler.on_text = broken  # type: ignore[method-assign]
+    with caplog.at_level(logging.ERROR, "snakepit.http"):
+        socket.data_received(client_frame(b"boom"))
+    assert transport.frames()[-1].code == 1011 and transport.closed
+    assert "handler failed" in caplog.text
+
+
+async def test_frames_after_a_close_frame_in_the_same_read_are_not_handed_over(pair):
+    socket, _, handler = pair
+    socket.data_received(client_frame(b"before") + close_frame(1000, mask=b"abcd")
+                         + client_frame(b"after"))
+    assert handler.texts == ["before"]

@@ -33,9 +33,12 @@ import re
 import time
 from typing import cast
 
+import h11
+
 from .. import eventloop
 from ..server.stats import TickStats
-from ..server.wsframe import accept_key, close_frame, text_frame
+from ..websocket import Connection as WsConnection
+from ..websocket import Role, State, Text, accept_key, text_frame
 
 _GOLDEN = 0.6180339887498949
 _ARENA = re.compile(rb'"arena"\s*:\s*"([^"\\]{1,64})"')
@@ -143,11 +146,14 @@ class Baseline:
 
 
 class Connection(asyncio.Protocol):
+    """One client of the baseline: its HTTP request read by h11, then its frames by the
+    server side of :mod:`snakepit.websocket` (the same code Snakepit reads them with)."""
+
     def __init__(self, baseline: Baseline) -> None:
         self.baseline = baseline
         self.transport: asyncio.Transport | None = None
-        self.buffer = b""
-        self.upgraded = False
+        self.http: h11.Connection | None = h11.Connection(h11.SERVER)
+        self.ws = WsConnection(Role.SERVER, max_message=1 << 20, max_fragments=1 << 10)
         self.group: Group | None = None
         #: The first text message's payload, once one came.
         self.hello: bytes | None = None
@@ -160,22 +166,27 @@ class Connection(asyncio.Protocol):
     def data_received(self, data: bytes) -> None:
         if self.transport is None:
             return
-        if self.upgraded:
+        if self.http is None:
             self._frames(data)
             return
-        self.buffer += data
-        end = self.buffer.find(b"\r\n\r\n")
-        if end < 0:
+        self.http.receive_data(data)
+        try:
+            event = self.http.next_event()
+        except h11.RemoteProtocolError:
+            self.transport.close()
             return
-        # What follows the request is the client's first frames, if it did not wait.
-        request, self.buffer = self.buffer[:end].decode("latin-1"), self.buffer[end + 4:]
-        path = request.split(" ", 2)[1] if " " in request else "/"
-        headers = {k.strip().lower(): v.strip() for k, _, v in
-                   (line.partition(":") for line in request.split("\r\n")[1:])}
-        query = dict(p.partition("=")[::2] for p in path.partition("?")[2].split("&") if p)
-        if path.startswith("/api/stats") or path.startswith("/api/shape"):
+        if isinstance(event, h11.Request):
+            self._request(event)
+
+    def _request(self, request: h11.Request) -> None:
+        assert self.transport is not None and self.http is not None
+        path, _, query_text = request.target.decode("latin-1").partition("?")
+        query = dict(p.partition("=")[::2] for p in query_text.split("&") if p)
+        headers = {name.decode("latin-1"): value.decode("latin-1")
+                   for name, value in request.headers}
+        if path in ("/api/stats", "/api/shape"):
             baseline = self.baseline
-            if path.startswith("/api/stats"):
+            if path == "/api/stats":
                 body = baseline.stats_body(float(query.get("since", 0)),
                                            float(query.get("until", "inf")))
             else:
@@ -185,20 +196,23 @@ class Connection(asyncio.Protocol):
                 body = json.dumps({"frame_bytes": baseline.frame_bytes,
                                    "group": baseline.group_size,
                                    "players": baseline.players_per_group}).encode()
-            self.transport.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
-                                 b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
-                                 + body)
+            self.transport.write(self.http.send(h11.Response(status_code=200, headers=[
+                ("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                ("Connection", "close")])) + self.http.send(h11.Data(data=body))
+                + self.http.send(h11.EndOfMessage()))
             self.transport.close()
             return
-        accept = accept_key(headers["sec-websocket-key"])
-        self.transport.write(("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                              f"Connection: Upgrade\r\nSec-WebSocket-Accept: {accept}\r\n\r\n")
-                             .encode())
-        self.upgraded = True
+        accept = accept_key(headers.get("sec-websocket-key", ""))
+        self.transport.write(self.http.send(h11.InformationalResponse(status_code=101, headers=[
+            ("Upgrade", "websocket"), ("Connection", "Upgrade"),
+            ("Sec-WebSocket-Accept", accept)])))
+        # What follows the request is the client's first frames, if it did not wait.
+        rest = self.http.trailing_data[0]
+        self.http = None
         if not self.baseline.players_per_group:
             self.group = self.baseline.add(self.transport)
-        if self.buffer:
-            self._frames(b"")
+        if rest:
+            self._frames(rest)
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._leave()
@@ -212,48 +226,28 @@ class Connection(asyncio.Protocol):
         self.group = None
 
     def _frames(self, data: bytes) -> None:
-        """Drop what clients send, but answer a close frame as any server must (the load
-        generator says goodbye with one and waits for the answer)."""
-        buffer = self.buffer + data
-        at = 0
-        while len(buffer) - at >= 2:
-            size, head = buffer[at + 1] & 0x7F, 2
-            if size == 126:
-                if len(buffer) - at < 4:
-                    break
-                size, head = int.from_bytes(buffer[at + 2:at + 4], "big"), 4
-            elif size == 127:
-                if len(buffer) - at < 10:
-                    break
-                size, head = int.from_bytes(buffer[at + 2:at + 10], "big"), 10
-            end = at + head + (4 if buffer[at + 1] & 0x80 else 0) + size
-            if end > len(buffer):
-                break
-            opcode = buffer[at] & 0x0F
-            if opcode == 0x1 and self.hello is None and self.transport is not None:
-                self.hello = _unmasked(buffer, at, head, size)
+        """Drop what clients send (but the first text message, which groups them), and
+        answer a close frame as any server must (the load generator says goodbye with one
+        and waits for the answer)."""
+        ws = self.ws
+        ws.receive_data(data)
+        for event in ws.events():
+            if isinstance(event, Text) and self.hello is None and self.transport is not None:
+                self.hello = event.text.encode()
                 if self.group is None and self.baseline.players_per_group:
                     self.group, self.player = self.baseline.add_as_in_arenas(self.transport,
                                                                              self.hello)
                 elif self.group is None:  # grouping went back to arrival meanwhile
                     self.group = self.baseline.add(self.transport)
-            if opcode == 0x8 and self.transport is not None:
-                self._leave()  # nothing is written after the close frame
-                self.transport.write(close_frame(1000))
-                self.transport.close()
-                return
-            at = end
-        self.buffer = buffer[at:]
-
-
-def _unmasked(buffer: bytes, at: int, head: int, size: int) -> bytes:
-    """The payload of the frame at ``at`` (``head`` bytes of header before any mask)."""
-    if not buffer[at + 1] & 0x80:
-        return buffer[at + head:at + head + size]
-    mask = buffer[at + head:at + head + 4]
-    start = at + head + 4
-    data = buffer[start:start + size]
-    return bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        if self.transport is None:
+            return
+        answers = ws.data_to_send()  # pongs, the close's answer
+        if ws.state is State.CLOSED:
+            self._leave()  # nothing is written after the close frame
+        if answers:
+            self.transport.write(answers)
+        if ws.state is State.CLOSED:
+            self.transport.close()
 
 
 async def serve(host: str, port: int, tick_rate: float, frame_bytes: int) -> None:

@@ -70,6 +70,7 @@ import aiohttp
 
 from .. import eventloop
 from ..settings import Settings
+from ..websocket import ZERO_MASK, Close, Failure, encode_frame
 from .rawws import RawWs, Target, Unexpected
 
 _DEFAULTS = Settings()
@@ -188,7 +189,7 @@ def _expect_error(text: bytes, code: str, opcode: int = 0x1) -> Callable[[Inject
             if answer != f"error {code}":
                 raise Unexpected(f"expected error {code}, got {answer}")
             await ws.send_frame(_PING)  # and the connection still works
-            await ws.until(b"pong")
+            await ws.until("pong")
         finally:
             ws.close()
 
@@ -210,24 +211,25 @@ def _expect_close(make: Callable[[Target], bytes], code: int,
     return check
 
 
+def _masked(payload: bytes) -> bytes:
+    """A final text frame with a zero mask: the payload as it is (even when not UTF-8)."""
+    return encode_frame(0x1, payload, mask=ZERO_MASK)
+
+
 def _raw_frame(payload: bytes) -> Callable[[Target], bytes]:
-    """A masked text frame whose payload is sent as is (even when it is not UTF-8)."""
-    return lambda target: bytes((0x81, 0x80 | len(payload))) + b"\x00" * 4 + payload
+    return lambda target: _masked(payload)
 
 
 def _oversized(target: Target) -> bytes:
-    size = target.max_message_bytes + random.choice((1, 4096))
-    return struct.pack("!BBH", 0x81, 0x80 | 126, size) + b"\x00" * 4 + b"x" * size
+    return _masked(b"x" * (target.max_message_bytes + random.choice((1, 4096))))
 
 
 def _huge_int(target: Target) -> bytes:
-    payload = b'{"type":"ping","t":' + b"9" * 5000 + b"}"
-    return struct.pack("!BBH", 0x81, 0x80 | 126, len(payload)) + b"\x00" * 4 + payload
+    return _masked(b'{"type":"ping","t":' + b"9" * 5000 + b"}")
 
 
 def _flood(target: Target) -> bytes:
-    ping = bytes((0x81, 0x80 | len(_PING))) + b"\x00" * 4 + _PING
-    return ping * (2 * _DEFAULTS.message_burst + 100)
+    return _masked(_PING) * (2 * _DEFAULTS.message_burst + 100)
 
 
 async def _cross_origin(injector: Injector) -> None:
@@ -271,7 +273,7 @@ async def _slow_headers(injector: Injector) -> None:
 
     sender = asyncio.create_task(trickle())
     try:
-        while await ws.fill():  # the server says nothing until the headers are complete
+        while await ws.recv():  # the server says nothing until the headers are complete
             pass
     finally:
         sender.cancel()
@@ -319,8 +321,8 @@ async def _half_open(injector: Injector) -> None:
     try:
         await ws.hello(arena)
         while True:  # read everything, answer nothing (not even the server's pings)
-            got = await ws.frame()
-            if got is None or got[0] == 0x8:
+            event = await ws.event()
+            if event is None or isinstance(event, Close | Failure):
                 return
     finally:
         ws.close()

@@ -10,14 +10,24 @@ is the server under test with the limits it was started with (the defaults of
 from __future__ import annotations
 
 import asyncio
-import base64
 import json
-import os
 import socket
 import struct
+from collections import deque
 from dataclasses import dataclass
 
 from ..settings import Settings
+from ..websocket import (
+    ZERO_MASK,
+    ClientHandshake,
+    Close,
+    Connection,
+    Event,
+    Failure,
+    Role,
+    Text,
+    encode_frame,
+)
 
 _DEFAULTS = Settings()
 
@@ -43,12 +53,16 @@ class Unexpected(Exception):
 
 
 class RawWs:
-    """One connection on a plain socket: exact bytes out, WebSocket frames in."""
+    """One connection on a plain socket: exact bytes out, WebSocket frames in.
+
+    It writes only what it is told to: the frames it reads go through the client side of
+    :mod:`snakepit.websocket` (so a ping is seen, but never answered by itself)."""
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.loop = asyncio.get_running_loop()
-        self.buffer = b""
+        self.reader = Connection(Role.CLIENT, max_message=1 << 26)
+        self.events: deque[Event] = deque()
 
     @classmethod
     async def connect(cls, target: Target, source: str, rcvbuf: int | None = None) -> RawWs:
@@ -66,84 +80,72 @@ class RawWs:
 
     async def handshake(self, target: Target, **headers: str) -> int:
         """Ask for the upgrade; the HTTP status of the answer (101: upgraded)."""
-        key = base64.b64encode(os.urandom(16)).decode()
-        extra = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-        await self.send(
-            f"GET /ws HTTP/1.1\r\nHost: {target.host}:{target.port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
-            f"Sec-WebSocket-Version: 13\r\n{extra}\r\n".encode())
-        while b"\r\n\r\n" not in self.buffer:
-            if not await self.fill():
-                raise Unexpected("connection closed during the handshake")
-        head, self.buffer = self.buffer.split(b"\r\n\r\n", 1)
-        return int(head.split(b" ", 2)[1])
+        shake = ClientHandshake(f"{target.host}:{target.port}", headers=headers.items())
+        await self.send(shake.request)
+        while not shake.receive_data(await self.recv()):
+            pass
+        if not shake.status:
+            raise Unexpected("connection closed during the handshake")
+        self.reader.receive_data(shake.rest)
+        return shake.status
 
     async def send(self, data: bytes) -> None:
         await self.loop.sock_sendall(self.sock, data)
 
     async def send_frame(self, payload: bytes, opcode: int = 0x1) -> None:
         """One masked, final frame (the mask is zero: see ``wsclient``)."""
-        size = len(payload)
-        if size < 126:
-            header = bytes((0x80 | opcode, 0x80 | size))
-        elif size < 1 << 16:
-            header = struct.pack("!BBH", 0x80 | opcode, 0x80 | 126, size)
-        else:
-            header = struct.pack("!BBQ", 0x80 | opcode, 0x80 | 127, size)
-        await self.send(header + b"\x00\x00\x00\x00" + payload)
+        await self.send(encode_frame(opcode, payload, mask=ZERO_MASK))
+
+    async def recv(self) -> bytes:
+        """The next bytes from the socket; b"" at the end of the stream (or a reset)."""
+        try:
+            return await self.loop.sock_recv(self.sock, 65536)
+        except ConnectionError:
+            return b""
 
     async def fill(self) -> bool:
-        """Read more into the buffer; False at the end of the stream (or a reset)."""
-        try:
-            data = await self.loop.sock_recv(self.sock, 65536)
-        except ConnectionError:
-            return False
-        self.buffer += data
+        """Read more frames' bytes; False at the end of the stream (or a reset)."""
+        data = await self.recv()
+        self.reader.receive_data(data)
+        self.events.extend(self.reader.events())
+        self.reader.data_to_send()  # a raw client answers nothing by itself
         return bool(data)
 
-    async def frame(self) -> tuple[int, bytes] | None:
-        """The next frame as (opcode, payload); None once the stream has ended."""
-        while True:
-            buf = self.buffer
-            if len(buf) >= 2:
-                size, at = buf[1] & 0x7F, 2
-                if size == 126 and len(buf) >= 4:
-                    size, at = struct.unpack_from("!H", buf, 2)[0], 4
-                elif size == 127 and len(buf) >= 10:
-                    size, at = struct.unpack_from("!Q", buf, 2)[0], 10
-                if (size < 126 or at > 2) and len(buf) >= at + size:
-                    self.buffer = buf[at + size:]
-                    return buf[0] & 0x0F, buf[at:at + size]
+    async def event(self) -> Event | None:
+        """The next thing the server sent (a message, a ping, its close...); None once the
+        stream has ended."""
+        while not self.events:
             if not await self.fill():
                 return None
+        return self.events.popleft()
 
     async def answer(self) -> str:
         """Read up to the first error or close: ``error <code>``, ``close <code> <reason>``
         or ``eof`` (pongs and other messages are skipped)."""
         while True:
-            got = await self.frame()
-            if got is None:
+            event = await self.event()
+            if event is None:
                 return "eof"
-            opcode, payload = got
-            if opcode == 0x8:
-                code = struct.unpack("!H", payload[:2])[0] if len(payload) >= 2 else 1005
-                return f"close {code} {payload[2:].decode(errors='replace')}".strip()
-            if opcode == 0x1 and payload.startswith(b'{"type":"error"'):
-                return f"error {json.loads(payload)['code']}"
+            if isinstance(event, Close):
+                return f"close {event.code} {event.reason}".strip()
+            if isinstance(event, Failure):
+                raise Unexpected(f"the server's frames were broken: {event.reason}")
+            if isinstance(event, Text) and event.text.startswith('{"type":"error"'):
+                return f"error {json.loads(event.text)['code']}"
 
-    async def until(self, kind: bytes) -> None:
+    async def until(self, kind: str) -> None:
         """Read until a text message of type ``kind`` arrives."""
         while True:
-            got = await self.frame()
-            if got is None or got[0] == 0x8:
-                raise Unexpected(f"closed while waiting for {kind.decode()}")
-            if got[1].startswith(b'{"type":"%s"' % kind):
+            event = await self.event()
+            if event is None or isinstance(event, Close | Failure):
+                raise Unexpected(f"closed while waiting for {kind}")
+            if isinstance(event, Text) and event.text.startswith('{"type":"%s"' % kind):
                 return
 
     async def hello(self, arena: str) -> None:
         await self.send_frame(b'{"type":"hello","protocol":1,"name":"fault","arena":"%s"}'
                               % arena.encode())
-        await self.until(b"snapshot")
+        await self.until("snapshot")
 
     def close(self, reset: bool = False) -> None:
         if reset:  # an RST instead of a FIN: the peer is gone without a word

@@ -14,7 +14,7 @@ from typing import Any
 
 import msgspec
 
-from .codec import ProtocolError
+from .codec import TOO_DEEP, ProtocolError
 from .messages import PROTOCOL_VERSION, ClientMessage, Dir, Hello, Join, Ping, Turn
 
 #: Arrow key codes and the directions they steer.
@@ -44,6 +44,8 @@ def decode_classic(data: str | bytes) -> ClientMessage | None:
         value = msgspec.json.decode(data)
     except msgspec.DecodeError as exc:
         raise ProtocolError("bad-json", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("bad-json", TOO_DEEP) from None
     if isinstance(value, int) and not isinstance(value, bool):
         direction = KEY_CODES.get(value)
         return Turn(dir=direction) if direction is not None else None
@@ -121,8 +123,11 @@ def error(text: str) -> Command:
 
 
 def _is_time(value: object) -> bool:
-    return (isinstance(value, int | float) and not isinstance(value, bool)
-            and math.isfinite(value) and abs(value) <= 1e15)
+    """A number a ping may carry: finite and at most 1e15 (an int of any size is compared
+    as it is, never turned into a float first)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    return abs(value) <= 10**15 and (isinstance(value, int) or math.isfinite(value))
 
 
 def _shorten(value: object, limit: int = 60) -> str:

@@ -11,6 +11,10 @@ _client_decoder = msgspec.json.Decoder(ClientMessage)
 _server_decoder = msgspec.json.Decoder(ServerMessage)
 
 
+#: What a message nested too deeply for the decoder (about a thousand levels) is told.
+TOO_DEEP = "not valid JSON: nested too deeply"
+
+
 class ProtocolError(ValueError):
     """An incoming message that cannot be accepted. ``code`` is the stable error code."""
 
@@ -29,8 +33,8 @@ def decode_client(data: str | bytes) -> ClientMessage:
     """Decode and validate a client's message, or raise :class:`ProtocolError`.
 
     Anything that is not one of the client messages exactly (malformed JSON, a wrong type,
-    a missing or unknown field, an unknown ``type``) is refused with a message that says
-    where the problem is.
+    a missing or unknown field, an unknown ``type``, nesting too deep for the decoder) is
+    refused with a message that says where the problem is.
     """
     try:
         return _client_decoder.decode(data)
@@ -38,6 +42,8 @@ def decode_client(data: str | bytes) -> ClientMessage:
         raise ProtocolError("bad-message", f"invalid message: {exc}") from None
     except msgspec.DecodeError as exc:
         raise ProtocolError("bad-json", f"not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("bad-json", TOO_DEEP) from None
 
 
 def decode_server(data: str | bytes) -> ServerMessage:

@@ -36,7 +36,7 @@ from ..protocol.messages import (
 )
 from .client import Client
 from .session import Session
-from .wsframe import payloads, text_frame
+from ..websocket.frames import payloads, text_frame
 
 log = logging.getLogger("snakepit.classic")
 
@@ -213,6 +213,12 @@ class ClassicInput:
         except ProtocolError as exc:
             if session.admit():
                 session.refuse(exc.code, exc.message)
+            return
+        except Exception as exc:  # the decoder's own failure: still the sender's message
+            log.warning("undecodable client=%d error=%s", session.client.id,
+                        type(exc).__name__)
+            if session.admit():
+                session.refuse("bad-message", "the message could not be read")
             return
         if message is None:
             session.admit()

@@ -18,7 +18,7 @@ import msgspec
 from ..protocol import encode
 from ..protocol.messages import Died, Saved, Spawned
 from .lifecycle import Phase, advance
-from .wsframe import text_frame
+from ..websocket.frames import text_frame
 
 if TYPE_CHECKING:
     from .metrics import Metrics

@@ -37,7 +37,7 @@ from .frontdoor import RequestHead, Upgrade
 from .guards import AddressCounter, client_address, origin_allowed
 from .session import Session
 from .websocket import ABNORMAL, CLOSE_GRACE, WebSocket
-from .wsframe import accept_key
+from ..websocket import accept_key
 
 if TYPE_CHECKING:
     from .hub import Hub
@@ -47,7 +47,8 @@ log = logging.getLogger("snakepit.http")
 #: Seconds between two slices of the heartbeat's sweep (see ``Connections._heartbeat``).
 SWEEP_SLICE = 0.1
 #: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
-PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error"}
+PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error", 1008: "flood",
+                   1011: "internal-error"}
 _REASONS = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required",
             429: "Too Many Requests", 503: "Service Unavailable"}
 
@@ -216,6 +217,7 @@ class GameConnection:
                           on_refuse=connections.rejected,
                           resumes=None if classic else hub.resumes)  # classic: no tokens
         session.socket = socket
+        socket.allowance = session.allowance  # frames and messages spend one allowance
         self.session = session
         #: The 2016 protocol's reader, for a classic connection.
         self.input = ClassicInput(session) if classic else None
@@ -230,8 +232,8 @@ class GameConnection:
         if self.session.close_with is not None:
             self._drop()
 
-    def on_binary(self) -> None:
-        self.session.on_binary()
+    def on_binary(self, data: bytes) -> None:
+        self.session.on_binary(data)
         if self.session.close_with is not None:
             self._drop()
 

@@ -28,7 +28,7 @@ from ..engine import Death
 from ..protocol import encode
 from ..protocol.messages import ScoreEntry, TopScores
 from ..storage import GameRecord, SqliteScoreStore
-from .wsframe import text_frame
+from ..websocket.frames import text_frame
 
 log = logging.getLogger("snakepit.scores")
 

@@ -35,6 +35,7 @@ from ..protocol.messages import (
     Watch,
     Welcome,
 )
+from .allowance import Allowance
 from .arenas import ArenaError, Arenas
 from .client import Client
 from .lifecycle import ACCEPTS, Phase
@@ -56,7 +57,7 @@ class Session:
                  message_rate: float = 50.0, message_burst: int = 100,
                  clock: Callable[[], float] = time.monotonic,
                  on_refuse: Callable[[str], None] = lambda code: None,
-                 resumes: Resumes | None = None) -> None:
+                 resumes: Resumes | None = None, allowance: Allowance | None = None) -> None:
         self.client = client
         #: Where sessions wait to be resumed (None: this connection cannot be resumed).
         self.resumes = resumes
@@ -77,28 +78,21 @@ class Session:
         self.close_with: tuple[int, str, str] | None = None
         self._on_refuse = on_refuse
         self._top_scores = top_scores
-        #: A token bucket: ``message_burst`` messages at once, ``message_rate`` a second
-        #: for ever. A client that sends faster is closed with 1008.
-        self._rate = message_rate
-        self._burst = float(message_burst)
-        self._tokens = float(message_burst)
-        self._clock = clock
-        self._last = clock()
+        #: ``message_burst`` messages at once, ``message_rate`` a second for ever (shared
+        #: with the connection's socket, which spends it on frames that are not messages).
+        #: A client that sends faster is closed with 1008.
+        self.allowance = allowance or Allowance(message_rate, message_burst, clock)
 
     def admit(self) -> bool:
         """Count one message against the client's allowance; False (and the connection
         marked for closing with 1008) once it sends faster than the allowance."""
-        now = self._clock()
-        self._tokens = min(self._burst, self._tokens + (now - self._last) * self._rate)
-        self._last = now
-        if self._tokens >= 1.0:
-            self._tokens -= 1.0
+        if self.allowance.take():
             return True
         if self.close_with is None:
             log.info("flood client=%d peer=%s", self.client.id, self.client.peer)
             self._on_refuse("flood")
-            self.close_with = (1008, "flood",
-                               f"too many messages (at most {self._rate:g} a second)")
+            self.close_with = (1008, "flood", f"too many messages (at most "
+                                              f"{self.allowance.rate:g} a second)")
         return False
 
     def on_text(self, data: str) -> None:
@@ -116,6 +110,10 @@ class Session:
         except ProtocolError as exc:
             self.refuse(exc.code, exc.message)
             return
+        except Exception as exc:  # the decoder's own failure: still the sender's message
+            log.warning("undecodable client=%d error=%s", self.client.id, type(exc).__name__)
+            self.refuse("bad-message", "the message could not be read")
+            return
         self._dispatch(message)
 
     def handle(self, message: ClientMessage) -> None:
@@ -126,7 +124,7 @@ class Session:
             return
         self._dispatch(message)
 
-    def on_binary(self) -> None:
+    def on_binary(self, data: bytes = b"") -> None:
         if not self.admit():
             return
         self.refuse("binary", "binary messages are not part of the protocol; send JSON text")

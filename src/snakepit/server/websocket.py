@@ -1,25 +1,30 @@
-"""The server side of one upgraded WebSocket connection (RFC 6455), as a bare protocol.
+"""The server side of one upgraded WebSocket connection, as a bare asyncio protocol.
 
-No task, no future and no timer per connection: bytes are parsed into frames as they
-arrive, each message goes to the handler at once, and writes go straight to the
-transport. What that saves is what a server with thousands of connections pays for most:
-memory (an aiohttp ``WebSocketResponse`` with its request, reader, queue, writer, two tasks
-and ten coroutine frames costs about 76 objects and 18 KB per connection; this, a few
-hundred bytes) and the per-message round trip through a queue and a task.
+The framing is :class:`snakepit.websocket.Connection`'s (sans-I/O, server role); this
+module only moves bytes between it and the transport. No task, no future and no timer per
+connection: frames are parsed as they arrive, each message goes to the handler at once,
+and writes go straight to the transport. What that saves is what a server with thousands
+of connections pays for most: memory (an aiohttp ``WebSocketResponse`` with its request,
+reader, queue, writer, two tasks and ten coroutine frames costs about 76 objects and 18 KB
+per connection; this, a few hundred bytes) and the per-message round trip through a queue
+and a task.
 
-What it promises:
+What it promises, beyond the framing rules of :mod:`snakepit.websocket.connection`:
 
-- Client frames must be masked and use no reserved bits (no extension is ever negotiated,
-  so no compression): otherwise close 1002. Unknown opcodes, fragmented or long control
-  frames, a continuation of nothing, a new message inside a fragmented one: 1002.
-- A message (all its fragments) larger than ``max_message`` bytes closes the connection with
-  1009 as soon as its length is known, before it is read: it never costs more memory.
-- Text must be UTF-8 (1007 otherwise); binary messages are handed over as such.
-- Pings are answered with pongs; any frame from the peer counts as a sign of life
+- **No read holds up the loop.** One call parses at most ``frames_per_read`` frames and
+  ``bytes_per_read`` bytes of payload; the rest waits, with reading paused, for the next
+  turn of the event loop (so every arena's tick due meanwhile runs first).
+- **No frame is free.** Frames that are not a whole message by themselves (pings, pongs,
+  closes, fragments, empty ones too) spend the connection's :class:`Allowance`, the same
+  one its session spends a token of for every message; a peer that runs out is closed
+  with 1008 at once.
+- Pings are answered with pongs; any bytes from the peer count as a sign of life
   (``heard``), which the heartbeat sweep of :mod:`snakepit.server.connections` reads.
-- Closing: a close frame from the peer is answered with the same code and the connection
+- Closing: a close frame from the peer is answered with its code and the connection
   closed; :meth:`WebSocket.close` sends one, waits ``CLOSE_GRACE`` seconds for the answer
   and then aborts. Nothing is written after a close frame.
+- A handler that raises is a bug, not the peer's fault: it is logged once and the
+  connection closed with 1011; it never reaches the event loop.
 - When unsent bytes pass ``send_buffer_limit`` (the transport's high-water mark), the
   handler is told (``on_backlog``) as soon as the write that passed it is queued; nothing
   is checked per write.
@@ -28,27 +33,31 @@ What it promises:
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from typing import Protocol
 
-from .wsframe import close_frame
+from ..websocket import ABNORMAL, Binary, Close, Connection, Failure, Role, State, Text
+from ..websocket.frames import INTERNAL_ERROR, OP_PING, POLICY_VIOLATION, encode_frame
+from .allowance import Allowance
 
-OP_CONTINUATION, OP_TEXT, OP_BINARY, OP_CLOSE, OP_PING, OP_PONG = 0, 1, 2, 8, 9, 10
-#: Close codes a peer may send (RFC 6455 7.4.1 and the IANA registry); 3000-4999 are free.
-_VALID_CLOSE = {1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014}
-#: The code a close frame without a code stands for, and the one for no close frame at all.
-NO_STATUS, ABNORMAL = 1005, 1006
+log = logging.getLogger("snakepit.http")
+
 #: Seconds a closing connection waits for the peer's close frame before it is aborted.
 CLOSE_GRACE = 2.0
+#: What one read may cost at most before the event loop gets a turn (see the module's doc).
+FRAMES_PER_READ = 64
+BYTES_PER_READ = 64 * 1024
 
 
 class Handler(Protocol):
     """What a :class:`WebSocket` tells the layer above it."""
 
     def on_text(self, text: str) -> None: ...
-    def on_binary(self) -> None: ...
+    def on_binary(self, data: bytes) -> None: ...
     def on_protocol_error(self, code: int) -> None:
-        """The peer broke the protocol; the connection is being closed with ``code``."""
+        """The peer broke the protocol (or its allowance); the connection is being closed
+        with ``code``."""
     def on_closing(self) -> None:
         """A close frame went out or came in: write nothing more."""
     def on_backlog(self) -> None:
@@ -61,20 +70,7 @@ def _ignore(data: bytes) -> None:
     pass
 
 
-def unmask(payload: bytes, mask: bytes) -> bytes:
-    """``payload`` XOR the repeated 4-byte ``mask`` (one big-integer operation)."""
-    size = len(payload)
-    if not size:
-        return b""
-    key = int.from_bytes((mask * ((size + 3) >> 2))[:size], "big")
-    return (int.from_bytes(payload, "big") ^ key).to_bytes(size, "big")
-
-
-def control_frame(opcode: int, payload: bytes = b"") -> bytes:
-    return bytes((0x80 | opcode, len(payload))) + payload
-
-
-PING = control_frame(OP_PING)
+PING = encode_frame(OP_PING)
 
 
 class WebSocket(asyncio.Protocol):
@@ -82,17 +78,17 @@ class WebSocket(asyncio.Protocol):
 
     __slots__ = (
         "_abort",
-        "_buffer",
-        "_done",
-        "_part_op",
-        "_part_size",
-        "_parts",
+        "_paused",
+        "_scheduled",
+        "_ws",
+        "allowance",
+        "bytes_per_read",
         "close_code",
         "closing",
+        "frames_per_read",
         "handler",
         "heard",
         "interval",
-        "max_message",
         "peer",
         "pinged",
         "transport",
@@ -100,11 +96,17 @@ class WebSocket(asyncio.Protocol):
     )
 
     def __init__(self, transport: asyncio.Transport, peer: str, *, max_message: int,
-                 send_buffer_limit: int, interval: float) -> None:
+                 send_buffer_limit: int, interval: float, allowance: Allowance | None = None,
+                 max_fragments: int = 64, frames_per_read: int = FRAMES_PER_READ,
+                 bytes_per_read: int = BYTES_PER_READ) -> None:
         self.transport = transport
         self.handler: Handler | None = None
         self.peer = peer
-        self.max_message = max_message
+        self._ws = Connection(Role.SERVER, max_message=max_message, max_fragments=max_fragments)
+        #: What the peer may send (None: no bound on frames, as for the Autobahn endpoint).
+        self.allowance = allowance
+        self.frames_per_read = frames_per_read
+        self.bytes_per_read = bytes_per_read
         #: The close code, once a close frame went either way (or the protocol was broken).
         self.close_code: int | None = None
         self.closing = False
@@ -116,14 +118,14 @@ class WebSocket(asyncio.Protocol):
         self.interval = interval
         #: Writes bytes to the peer (the transport's own ``write`` until closing).
         self.write = transport.write
-        self._buffer = b""
-        self._parts: list[bytes] | None = None  # the fragments of a message, while it lasts
-        self._part_op = 0
-        self._part_size = 0
         self._abort: asyncio.TimerHandle | None = None
-        #: The peer's close frame came, or the peer broke the protocol: read no more.
-        self._done = False
+        self._paused = False  # reading paused: parsed bytes are waiting for their turn
+        self._scheduled = False
         transport.set_write_buffer_limits(high=send_buffer_limit)
+
+    @property
+    def max_message(self) -> int:
+        return self._ws.max_message
 
     def start(self, handler: Handler, pending: bytes = b"") -> None:
         """Take over the transport; ``pending`` is what arrived after the handshake."""
@@ -145,7 +147,8 @@ class WebSocket(asyncio.Protocol):
         if self.closing:
             return
         self._stop_writing(code)
-        self.transport.write(close_frame(code, reason))
+        self._ws.send_close(code, reason)
+        self._flush()
         self._abort = asyncio.get_running_loop().call_later(CLOSE_GRACE, self.transport.abort)
 
     def _stop_writing(self, code: int) -> None:
@@ -155,111 +158,89 @@ class WebSocket(asyncio.Protocol):
         if self.handler is not None:
             self.handler.on_closing()
 
-    def _fail(self, code: int, reason: str) -> None:
-        """The peer broke the protocol: close with ``code`` now, without waiting."""
-        self._done = True
-        if self.closing:
-            self.transport.close()
-            return
-        if self.handler is not None:
-            self.handler.on_protocol_error(code)
-        self._stop_writing(code)
-        self.transport.write(close_frame(code, reason))
-        self.transport.close()
+    def _flush(self) -> None:
+        """Write what the framing layer queued (pongs, close frames)."""
+        data = self._ws.data_to_send()
+        if data:
+            self.transport.write(data)
 
     # -- reading -----------------------------------------------------------------------------
 
     def data_received(self, data: bytes) -> None:
         self.heard = time.monotonic()
         self.pinged = 0.0
-        buffer = self._buffer + data if self._buffer else data
-        size = len(buffer)
-        pos = 0
-        while size - pos >= 2 and not self._done:
-            first, second = buffer[pos], buffer[pos + 1]
-            length = second & 0x7F
-            head = pos + 2
-            if length == 126:
-                if size - pos < 4:
-                    break
-                length = int.from_bytes(buffer[head:head + 2], "big")
-                head += 2
-            elif length == 127:
-                if size - pos < 10:
-                    break
-                length = int.from_bytes(buffer[head:head + 8], "big")
-                head += 8
-            opcode = first & 0x0F
-            if first & 0x70:
-                return self._fail(1002, "reserved bits set: no extension was negotiated")
-            if not second & 0x80:
-                return self._fail(1002, "frames from a client must be masked")
-            if opcode >= 8:
-                if not first & 0x80 or length > 125:
-                    return self._fail(1002, "control frames are short and never fragmented")
-            elif opcode > 2:
-                return self._fail(1002, f"unknown opcode {opcode}")
-            elif (self._part_size if opcode == OP_CONTINUATION else 0) + length > self.max_message:
-                return self._fail(1009, f"messages are at most {self.max_message} bytes")
-            end = head + 4 + length
-            if end > size:
-                break
-            payload = unmask(buffer[head + 4:end], buffer[head:head + 4])
-            pos = end
-            self._frame(first & 0x80, opcode, payload)
-        self._buffer = buffer[pos:] if pos < size and not self._done else b""
+        self._ws.receive_data(data)
+        if not self._scheduled:
+            self._read()
 
-    def _frame(self, fin: int, opcode: int, payload: bytes) -> None:
-        if opcode == OP_TEXT or opcode == OP_BINARY:
-            if self._part_op:
-                return self._fail(1002, "a new message began inside a fragmented one")
-            if fin:
-                return self._message(opcode, payload)
-            self._part_op, self._parts, self._part_size = opcode, [payload], len(payload)
-        elif opcode == OP_CONTINUATION:
-            if not self._part_op or self._parts is None:
-                return self._fail(1002, "a continuation frame with no message to continue")
-            self._parts.append(payload)
-            self._part_size += len(payload)
-            if fin:
-                opcode, whole = self._part_op, b"".join(self._parts)
-                self._part_op, self._parts, self._part_size = 0, None, 0
-                self._message(opcode, whole)
-        elif opcode == OP_CLOSE:
-            self._peer_closed(payload)
-        elif opcode == OP_PING:
-            self.write(control_frame(OP_PONG, payload))
-        # a pong: its arrival (any data) was the sign of life
-
-    def _message(self, opcode: int, payload: bytes) -> None:
-        handler = self.handler
-        if handler is None or self.closing:
-            return
-        if opcode == OP_BINARY:
-            return handler.on_binary()
+    def _read(self) -> None:
+        """Parse and hand over one budget's worth of what the peer sent."""
+        ws = self._ws
+        frames, messages = ws.frames_received, ws.messages_received
+        events = ws.events(self.frames_per_read, self.bytes_per_read)
+        overhead = (ws.frames_received - frames) - (ws.messages_received - messages)
+        if overhead and self.allowance is not None and not self.allowance.take(overhead) \
+                and ws.state is not State.CLOSED:
+            return self._fail(POLICY_VIOLATION, "too many frames (pings, pongs or fragments)")
         try:
-            text = payload.decode("utf-8")
-        except UnicodeDecodeError:
-            return self._fail(1007, "text messages must be UTF-8")
-        handler.on_text(text)
+            for event in events:
+                if type(event) is Text:
+                    if self.handler is not None and not self.closing:
+                        self.handler.on_text(event.text)
+                elif isinstance(event, Binary):
+                    if self.handler is not None and not self.closing:
+                        self.handler.on_binary(event.data)
+                elif isinstance(event, Close):
+                    self._peer_closed(event.code)
+                elif isinstance(event, Failure):
+                    self._failed(event.code)
+                # a ping was answered by the framing layer; a pong was a sign of life
+        except Exception:  # a bug of ours, not the peer's: it must not reach the loop
+            log.exception("handler failed peer=%s", self.peer)
+            return self._fail(INTERNAL_ERROR, "internal error")
+        self._flush()
+        if ws.state is State.CLOSED:
+            self.transport.close()
+        elif ws.stalled:
+            self._later()
 
-    def _peer_closed(self, payload: bytes) -> None:
-        self._done = True
-        code = NO_STATUS
-        if payload:
-            code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0
-            if not (code in _VALID_CLOSE or 3000 <= code <= 4999):
-                return self._fail(1002, f"invalid close code {code}")
-            try:
-                payload[2:].decode("utf-8")
-            except UnicodeDecodeError:
-                return self._fail(1007, "the close reason must be UTF-8")
-        if not self.closing:  # the peer began: answer with its code, then hang up
-            self._stop_writing(code)
-            answer = close_frame(code) if code != NO_STATUS else control_frame(OP_CLOSE)
-            self.transport.write(answer)
-        self.close_code = self.close_code or code
+    def _later(self) -> None:
+        """The budget ran out with frames still buffered: pause reading, go on next turn."""
+        if not self._paused:
+            self._paused = True
+            self.transport.pause_reading()
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._go_on)
+
+    def _go_on(self) -> None:
+        self._scheduled = False
+        if self._ws.state is State.CLOSED or self.transport.is_closing():
+            return
+        self._read()
+        if self._paused and not self._scheduled and not self.transport.is_closing():
+            self._paused = False
+            self.transport.resume_reading()
+
+    def _fail(self, code: int, reason: str) -> None:
+        """Close with ``code`` now, without waiting for an answer (a flood, a bug)."""
+        self._ws.data_to_send()  # pongs queued for a flood are not worth sending
+        self._ws.fail(code, reason)
+        self._failed(code)
         self.transport.close()
+
+    def _failed(self, code: int) -> None:
+        """The connection failed; the framing layer queued the close frame (if it may)."""
+        if not self.closing:
+            if self.handler is not None:
+                self.handler.on_protocol_error(code)
+            self._stop_writing(code)
+        self._flush()
+
+    def _peer_closed(self, code: int) -> None:
+        if not self.closing:  # the peer began: the framing layer queued the answer
+            self._stop_writing(code)
+        self.close_code = self.close_code or code
 
     # -- the transport's news ----------------------------------------------------------------
 

@@ -32,7 +32,7 @@ from .lifecycle import Phase
 from .metrics import Metrics
 from .stats import TickStats
 from .writers import DISCARD, Target, target_of
-from .wsframe import text_frame
+from ..websocket.frames import text_frame
 
 if TYPE_CHECKING:
     from ..replay import Recorder
