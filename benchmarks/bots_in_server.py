@@ -19,11 +19,9 @@ import time
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from snakepit import eventloop
 from snakepit.server import create_app
-from snakepit.server.app import HUB
 from snakepit.settings import Settings
 
 
@@ -40,26 +38,24 @@ async def watch(url: str, arena: str, stop: float) -> None:
 
 async def measure(arenas: int, bots: int, level: str, seconds: float, warmup: float) -> dict:
     settings = Settings(port=0, data_dir=Path(tempfile.mkdtemp(prefix="snakepit-bots-")),
-                        bots=bots, bot_level=level, seed=5, max_connections_per_address=0)
+                        bots=bots, bot_level=level, seed=5, max_connections_per_address=0,
+                        max_http_per_address=0)
     app = create_app(settings)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
+    await app.start("127.0.0.1", 0)
+    port = app.port
     url = f"ws://127.0.0.1:{port}/ws"
     stop = time.monotonic() + warmup + seconds
     watchers = [asyncio.create_task(watch(url, f"b{i}", stop)) for i in range(arenas)]
     await asyncio.sleep(warmup)
     since = time.monotonic()
-    hub = app[HUB]
+    hub = app.hub
     await asyncio.sleep(seconds)
     summary = hub.stats.summary(since, 1 / settings.tick_rate)
     window = [s for s in hub.stats.samples if s[0] >= since]
     summary["work_max_ms"] = max(s[1] for s in window) * 1000
     summary["snakes"] = sum(len(r.world.snakes) for r in hub.arenas.runners.values())
     await asyncio.gather(*watchers)
-    await runner.cleanup()
+    await app.stop()
     return summary
 
 

@@ -23,7 +23,6 @@ from pathlib import Path
 
 from snakepit import eventloop
 from snakepit.server import create_app
-from snakepit.server.frontdoor import start_site
 from snakepit.settings import Settings
 
 
@@ -36,8 +35,9 @@ def _rss_kb() -> int:
 
 async def measure(clients: int, port: int) -> None:
     settings = Settings(port=port, data_dir=Path(tempfile.mkdtemp(prefix="snakepit-cost-")),
-                        bots=0, max_connections_per_address=0)
-    runner, _ = await start_site(create_app(settings), "127.0.0.1", port)
+                        bots=0, max_connections_per_address=0, max_http_per_address=0)
+    app = create_app(settings)
+    await app.start("127.0.0.1", port)
     await asyncio.sleep(0.5)
     gc.collect()
     before_objects = collections.Counter(type(o).__name__ for o in gc.get_objects())
@@ -65,7 +65,7 @@ async def measure(clients: int, port: int) -> None:
     for name, count in grown.most_common(12):
         print(f"  {count / clients:6.2f} {name}")
     await generator.wait()
-    await runner.cleanup()
+    await app.stop()
 
 
 def main() -> None:

@@ -18,14 +18,12 @@ import time
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from snakepit import eventloop
 from snakepit.client.pilot import fly
 from snakepit.protocol import decode_server
 from snakepit.protocol.messages import Frame, Snapshot
 from snakepit.server import create_app
-from snakepit.server.app import HUB
 from snakepit.settings import Settings
 
 
@@ -56,18 +54,15 @@ def percentile(values: list[float], q: float) -> float:
 async def main(seconds: float, tick_rate: float) -> None:
     data = Path(tempfile.mkdtemp(prefix="snakepit-bench-"))
     app = create_app(Settings(port=0, data_dir=data, tick_rate=tick_rate, seed=1, bots=0,
-                              max_connections_per_address=0))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
+                              max_connections_per_address=0, max_http_per_address=0))
+    await app.start("127.0.0.1", 0)
+    host, port = "127.0.0.1", app.port
     url = f"ws://{host}:{port}/ws"
     stop = time.monotonic() + seconds
     sizes: list[tuple[int, int]] = []
     await asyncio.gather(watcher(url, stop, sizes),
                          *(fly(url, f"bot{i}", seconds) for i in range(16)))
-    hub = app[HUB]
+    hub = app.hub
     arena = hub.arenas.get("pit-1")
     assert arena is not None
     work_ms = [sample[1] * 1000 for sample in hub.stats.samples]
@@ -83,7 +78,7 @@ async def main(seconds: float, tick_rate: float) -> None:
     every = [size for _, size in sizes]
     print(f"frame bytes, all frames ({len(every)}): mean {statistics.mean(every):.0f}  "
           f"max {max(every)}")
-    await runner.cleanup()
+    await app.stop()
 
 
 if __name__ == "__main__":

@@ -24,13 +24,11 @@ import time
 from pathlib import Path
 
 import aiohttp
-from aiohttp import web
 
 from snakepit import eventloop
 from snakepit.client.pilot import fly
 from snakepit.replay import DiskWriter, Recorder, full_digest, tick_digest
 from snakepit.server import create_app
-from snakepit.server.app import HUB
 from snakepit.server.world_runner import WorldRunner
 from snakepit.settings import Settings
 
@@ -99,21 +97,18 @@ async def main(seconds: float, tick_rate: float, comparing: bool) -> None:
 
     data = Path(tempfile.mkdtemp(prefix="snakepit-bench-"))
     app = create_app(Settings(port=0, data_dir=data, tick_rate=tick_rate, seed=1, bots=0,
-                              max_connections_per_address=0))
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    host, port = runner.addresses[0][:2]
+                              max_connections_per_address=0, max_http_per_address=0))
+    await app.start("127.0.0.1", 0)
+    host, port = "127.0.0.1", app.port
     url = f"ws://{host}:{port}/ws"
     stop = time.monotonic() + seconds
     await asyncio.gather(watcher(url, stop), *(fly(url, f"bot{i}", seconds) for i in range(16)))
-    hub = app[HUB]
+    hub = app.hub
     arena = hub.arenas.get("pit-1")
     assert arena is not None and arena.recorder is not None
     path = arena.recorder.path
     live = len(arena.world.snakes)
-    await runner.cleanup()  # ends the games, closes the recording, drains the writer
+    await app.stop()  # ends the games, closes the recording, drains the writer
     size = path.stat().st_size
 
     print(f"ticks: {arena.world.tick} at {tick_rate}/s, 16 players ({live} snakes alive at "

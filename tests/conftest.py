@@ -6,13 +6,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 
 import pytest
-from aiohttp import web
 from yarl import URL
 
 from snakepit.client import Connection
-from snakepit.server import create_app
-from snakepit.server.app import HUB
-from snakepit.server.frontdoor import start_site
+from snakepit.server import App, create_app
 from snakepit.server.hub import Hub
 from snakepit.settings import Settings
 
@@ -27,27 +24,29 @@ def settings(tmp_path) -> Settings:
 
 
 class RunningServer:
-    """An app served on 127.0.0.1 the way ``snakepit serve`` serves it (front door and all)."""
+    """An app served on 127.0.0.1 the way ``snakepit serve`` serves it."""
 
-    def __init__(self, app: web.Application, runner: web.AppRunner, port: int) -> None:
-        self.app, self.runner = app, runner
-        self.host, self.port = "127.0.0.1", port
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.host, self.port = "127.0.0.1", app.port
 
     def make_url(self, path: str) -> URL:
         return URL(f"http://{self.host}:{self.port}").join(URL(path))
 
     async def close(self) -> None:
-        await self.runner.cleanup()
+        await self.app.stop()
 
 
 @pytest.fixture
-async def snakepit_server() -> AsyncIterator[Callable[[web.Application], Awaitable[RunningServer]]]:
-    """Start apps on free ports; they are stopped after the test."""
+async def snakepit_server() -> AsyncIterator[Callable[[App], Awaitable[RunningServer]]]:
+    """Start apps on free ports of 127.0.0.1; they are stopped after the test."""
     running: list[RunningServer] = []
 
-    async def start(app: web.Application, header_timeout: float = 5.0) -> RunningServer:
-        runner, site = await start_site(app, "127.0.0.1", 0, header_timeout=header_timeout)
-        running.append(RunningServer(app, runner, site.port))
+    async def start(app: App, header_timeout: float | None = None) -> RunningServer:
+        if header_timeout is not None:
+            app.http.header_timeout = header_timeout
+        await app.start("127.0.0.1", 0)
+        running.append(RunningServer(app))
         return running[-1]
 
     yield start
@@ -62,7 +61,7 @@ async def server(snakepit_server, settings):
 
 @pytest.fixture
 def hub(server) -> Hub:
-    return server.app[HUB]
+    return server.app.hub
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def check(conn: Connection, events: list[object]) -> None:
         raise AssertionError(f"a failure with code {failures[0].code} in {conn.state}")
     for event in events:
         if not isinstance(event, KINDS):
-            raise AssertionError(f"an event of another kind: {event!r}")
+            raise AssertionError(f"an event of another kind: {event!r}")  # noqa: TRY004
         if isinstance(event, Text) and len(event.text.encode()) > LIMIT:
             raise AssertionError("a text message over the bound")
         if isinstance(event, Binary) and len(event.data) > LIMIT:

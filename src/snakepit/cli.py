@@ -105,6 +105,22 @@ def build_parser() -> argparse.ArgumentParser:
                        default=_env("HEADER_TIMEOUT", str(defaults.header_timeout)),
                        help="seconds a client has to send a request's headers "
                        "(SNAKEPIT_HEADER_TIMEOUT, default %(default)s)")
+    serve.add_argument("--keepalive-timeout", type=float,
+                       default=_env("KEEPALIVE_TIMEOUT", str(defaults.keepalive_timeout)),
+                       help="seconds a kept-alive HTTP connection may sit idle, at most 75 "
+                       "(SNAKEPIT_KEEPALIVE_TIMEOUT, default %(default)s)")
+    serve.add_argument("--max-http-per-address", type=int,
+                       default=_env("MAX_HTTP_PER_ADDRESS",
+                                    str(defaults.max_http_per_address)),
+                       help="open plain-HTTP connections one address may hold; 0 for no "
+                       "limit (SNAKEPIT_MAX_HTTP_PER_ADDRESS, default %(default)s)")
+    serve.add_argument("--allowed-host", action="append",
+                       default=[h for h in _env("ALLOWED_HOSTS", "").split(",") if h.strip()],
+                       metavar="NAME",
+                       help="a name this server answers for, e.g. snake.example.org or "
+                       "*.example.org; * for any (repeatable; SNAKEPIT_ALLOWED_HOSTS, "
+                       "comma-separated; default: the names of --host, localhost on "
+                       "loopback; IP addresses are always accepted)")
     serve.add_argument("--log-level", default=_env("LOG_LEVEL", "info"),
                        choices=["debug", "info", "warning", "error"],
                        help="log level (SNAKEPIT_LOG_LEVEL, default %(default)s)")
@@ -227,7 +243,9 @@ def main(argv: Sequence[str] | None = None) -> None:
             max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
             allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
             resume_grace=args.resume_grace, record=args.record,
-            keep_recordings=args.keep_recordings,
+            keep_recordings=args.keep_recordings, keepalive_timeout=args.keepalive_timeout,
+            max_http_per_address=args.max_http_per_address,
+            allowed_hosts=tuple(h.strip() for h in args.allowed_host),
         )
         engine_class(settings.engine)
     except ValueError as exc:
@@ -294,13 +312,12 @@ def _soak(args: argparse.Namespace, argv: Sequence[str] | None) -> None:
 
 async def _serve(settings: Settings) -> None:
     from .server import create_app, garbage
-    from .server.frontdoor import start_site
 
     garbage.tune()  # short collector pauses with thousands of connections (garbage.py)
-    runner, _ = await start_site(create_app(settings), settings.host, settings.port,
-                                 header_timeout=settings.header_timeout)
+    app = create_app(settings)
+    await app.start()
     garbage.freeze_startup()
-    for host, port in (a[:2] for a in runner.addresses):
+    for host, port in app.addresses:
         shown = f"[{host}]" if ":" in host else host
         print(f"Snakepit is running: open http://{shown}:{port}/ in a browser", flush=True)
     stop = asyncio.Event()
@@ -311,4 +328,4 @@ async def _serve(settings: Settings) -> None:
         await stop.wait()
     finally:
         print("Snakepit is stopping", flush=True)
-        await runner.cleanup()
+        await app.stop()

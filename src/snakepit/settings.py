@@ -45,8 +45,17 @@ class Settings:
     #: as "https://example.org"); the server's own address is always allowed, and so are
     #: clients that send no Origin at all (robots, the load generator).
     allowed_origins: tuple[str, ...] = ()
-    #: Seconds a client has to send a request's headers before the connection is closed.
+    #: Seconds a client has to send a request's headers (from their first byte, or the
+    #: connection's start) before the connection is closed; any method.
     header_timeout: float = 5.0
+    #: Seconds a kept-alive HTTP connection may sit idle between requests.
+    keepalive_timeout: float = 30.0
+    #: Open plain-HTTP connections one address may hold (0: no limit; not applied behind
+    #: a trusted proxy, whose sockets all come from the proxy); more get 429.
+    max_http_per_address: int = 32
+    #: The names this server answers for (Host headers); empty: the names of ``host``
+    #: (localhost on loopback). IP literals are always accepted, ``*`` accepts any name.
+    allowed_hosts: tuple[str, ...] = ()
     #: Seconds between WebSocket pings (and the time allowed for a pong).
     heartbeat: float = 20.0
     #: How many entries the top-score lists hold.
@@ -81,6 +90,10 @@ class Settings:
             raise ValueError("bots must be between 0 and 256 (and never exceed max players)")
         if not 0.1 <= self.header_timeout <= 600:
             raise ValueError("header timeout must be between 0.1 and 600 seconds")
+        if not 0.5 <= self.keepalive_timeout <= 75:
+            raise ValueError("keep-alive timeout must be between 0.5 and 75 seconds")
+        if self.max_http_per_address < 0:
+            raise ValueError("max HTTP connections per address must be 0 (no limit) or more")
         if self.max_connections_per_address < 0:
             raise ValueError("max connections per address must be 0 (no limit) or more")
         if self.bot_level not in ("easy", "medium", "hard"):

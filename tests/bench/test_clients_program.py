@@ -14,10 +14,9 @@ import pytest
 
 from snakepit.bench.generators import clients_program
 from snakepit.server import create_app
-from snakepit.server.app import CONNECTIONS
 from snakepit.settings import Settings
 
-pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler here")
+pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler or libwslay here")
 
 
 async def run_clients(port: int, players: int, watchers: int, arenas: int,
@@ -43,7 +42,7 @@ async def test_watchers_count_frames_answer_pings_and_close_when_done(snakepit_s
     # Pings after 0.2-0.3 s of silence, and a connection that does not answer within half
     # that is aborted: a watcher that ignored pings would be gone long before the end.
     settings = Settings(data_dir=tmp_path / "data", tick_rate=50, seed=3, port=0, bots=0,
-                        heartbeat=0.25, max_connections_per_address=0)
+                        heartbeat=0.25, max_connections_per_address=0, max_http_per_address=0)
     server = await snakepit_server(create_app(settings))
     result = await run_clients(server.port, 0, 12, 3, 2.0)
 
@@ -55,7 +54,7 @@ async def test_watchers_count_frames_answer_pings_and_close_when_done(snakepit_s
     assert sum(result["delay"].values()) == result["frames"]
     assert result["bytes"] > result["frames"] * 20
     # They said goodbye: the server has no connection left.
-    connections = server.app[CONNECTIONS]
+    connections = server.app.connections
     for _ in range(250):
         if not connections.open:
             break
@@ -68,7 +67,8 @@ async def test_players_are_placed_steer_and_join_again_after_each_death(snakepit
     # Eight players on a 14 x 10 board: they meet each other (and die) often, and a border
     # is never more than a few cells ahead, so every snake has to turn.
     settings = Settings(data_dir=tmp_path / "data", tick_rate=40, seed=5, port=0, bots=0,
-                        width=14, height=10, max_players=8, max_connections_per_address=0)
+                        width=14, height=10, max_players=8, max_connections_per_address=0,
+                        max_http_per_address=0)
     server = await snakepit_server(create_app(settings))
     result = await run_clients(server.port, 8, 2, 1, 3.0)
 

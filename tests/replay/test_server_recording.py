@@ -163,7 +163,6 @@ async def test_the_api_refuses_anything_but_a_recording_id(server, raw_path, sta
 
 async def test_an_arena_that_closes_when_empty_ends_its_recording(snakepit_server, tmp_path):
     from snakepit.server import create_app
-    from snakepit.server.app import HUB
 
     settings = Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0,
                         arena_grace=0.2)
@@ -172,7 +171,7 @@ async def test_an_arena_that_closes_when_empty_ends_its_recording(snakepit_serve
     await conn.hello("Ann")
     await conn.join()
     await until(conn, "frame", lambda f: f.tick > 60)
-    hub = server.app[HUB]
+    hub = server.app.hub
     recorder = hub.arenas.get("pit-1").recorder
     await conn.close()
     for _ in range(100):
@@ -187,7 +186,6 @@ async def test_an_arena_that_closes_when_empty_ends_its_recording(snakepit_serve
 
 async def test_with_recording_off_nothing_is_recorded(snakepit_server, tmp_path):
     from snakepit.server import create_app
-    from snakepit.server.app import HUB
 
     settings = Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0,
                         record=False)
@@ -196,7 +194,7 @@ async def test_with_recording_off_nothing_is_recorded(snakepit_server, tmp_path)
     await conn.hello("Ann")
     await conn.join()
     await until(conn, "frame", lambda f: f.tick > 30)
-    assert server.app[HUB].arenas.get("pit-1").recorder is None
+    assert server.app.hub.arenas.get("pit-1").recorder is None
     await conn.close()
     await server.close()
     assert not (tmp_path / "data" / "replays").exists()

@@ -12,7 +12,6 @@ import aiohttp
 import pytest
 
 from snakepit.protocol.messages import Ping, Turn
-from snakepit.server.app import SOCKETS
 from snakepit.settings import Settings
 
 from .playing import play, until
@@ -137,7 +136,7 @@ async def test_a_client_that_keeps_sending_but_never_reads_is_dropped(server, hu
 async def test_a_vanished_peer_is_closed_within_the_ping_interval_and_timeout(server):
     """A peer that says hello and then nothing at all, not even a pong (as when its machine
     is gone), is closed once the server's ping goes unanswered."""
-    sockets = server.app[SOCKETS]
+    sockets = server.app.sockets
     sock = open_raw_client(server.host, server.port,
                            b'{"type":"hello","protocol":1,"name":"Gone"}')
     try:
@@ -159,7 +158,7 @@ async def test_a_vanished_peer_is_closed_within_the_ping_interval_and_timeout(se
 async def test_the_heartbeat_sweeps_in_slices_and_reaches_every_connection(server):
     """With a heartbeat of 1.6 s the server looks at its connections in two slices, one
     every 0.1 s; every one of eight vanished peers is still pinged and closed."""
-    sockets = server.app[SOCKETS]
+    sockets = server.app.sockets
     peers = [open_raw_client(server.host, server.port,
                              b'{"type":"hello","protocol":1,"name":"Gone%d"}' % i)
              for i in range(8)]

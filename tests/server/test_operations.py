@@ -13,7 +13,6 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from snakepit.client import Connection
 from snakepit.server import create_app
-from snakepit.server.app import HUB, METRICS
 from snakepit.server.metrics import WORK_BUCKETS, Census, Metrics
 from snakepit.settings import Settings
 
@@ -125,7 +124,7 @@ async def test_a_client_cut_for_being_slow_is_counted_as_dropped_slow(snakepit_s
     settings = Settings(data_dir=tmp_path / "data", tick_rate=100, seed=7, port=0, bots=0,
                         send_buffer_limit=16 * 1024, socket_send_buffer=4096)
     server = await snakepit_server(create_app(settings))
-    hub = server.app[HUB]
+    hub = server.app.hub
     async with await Connection.open(str(server.make_url("/ws"))) as player:
         await player.hello("Reader")
         await play(player)
@@ -142,8 +141,8 @@ async def test_a_client_cut_for_being_slow_is_counted_as_dropped_slow(snakepit_s
 
 async def test_each_server_has_its_own_registry(server, tmp_path):
     other = create_app(Settings(data_dir=tmp_path / "other", port=0, bots=0))
-    assert other[METRICS].registry is not server.app[METRICS].registry
-    assert server.app[HUB].metrics is server.app[METRICS]
+    assert other.metrics.registry is not server.app.metrics.registry
+    assert server.app.hub.metrics is server.app.metrics
 
 
 # -- /api/stats/history and /stats -------------------------------------------------------------

@@ -104,7 +104,9 @@ class Server(Child):
                 sys.executable, "-m", "snakepit", "serve", "--port", "0", "--data-dir",
                 str(self.data), "--tick-rate", str(o.tick_rate), "--max-players",
                 str(o.arena_size), "--bots", "0", "--log-level", "warning",
-                "--max-per-address", str(o.max_per_address), "--header-timeout",
+                "--max-per-address", str(o.max_per_address),
+                "--max-http-per-address", "0",  # its clients all come from 127.0.0.1
+                "--header-timeout",
                 str(o.header_timeout),
                 preexec_fn=pin_to(core), stdout=asyncio.subprocess.PIPE, stderr=log)
         self.port = await printed_port(self.proc, "the server")

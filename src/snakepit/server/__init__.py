@@ -1,5 +1,6 @@
-"""The game server: aiohttp for HTTP and WebSockets, one game loop coroutine per world."""
+"""The game server: one HTTP/1.1 implementation (h11) in front of the game's own WebSocket
+layer, one game loop coroutine per world."""
 
-from .app import create_app
+from .app import App, create_app
 
-__all__ = ["create_app"]
+__all__ = ["App", "create_app"]

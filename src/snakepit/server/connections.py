@@ -1,7 +1,7 @@
 """The game's WebSocket connections: the upgrade, each connection's life, the heartbeat.
 
-:class:`Connections` serves upgrades to ``/ws`` (the protocol of docs/protocol.md) and
-``/connect`` (the 2016 protocol, docs/classic.md) from the front door (frontdoor.py):
+:class:`Connections` answers upgrade requests to ``/ws`` (the protocol of docs/protocol.md)
+and ``/connect`` (the 2016 protocol, docs/classic.md), as http.py hands them over:
 
 - Before the upgrade: a malformed handshake gets 400 (426 for a WebSocket version other
   than 13), a stopping server 503, a page of another site 403, an address over its
@@ -25,7 +25,6 @@ import base64
 import binascii
 import logging
 import random
-import socket as sockets
 import time
 from collections.abc import Iterable
 from functools import partial
@@ -33,9 +32,10 @@ from typing import TYPE_CHECKING
 
 from .classic import ClassicClient, ClassicInput
 from .client import Client
-from .frontdoor import RequestHead, Upgrade
-from .guards import AddressCounter, client_address, origin_allowed
+from .guards import AddressCounter, HostNames, client_address, origin_allowed
+from .http import Switch, Upgrade, set_send_buffer
 from .session import Session
+from .web import Request, Response, text_response
 from .websocket import ABNORMAL, CLOSE_GRACE, WebSocket
 from ..websocket import accept_key
 
@@ -49,43 +49,33 @@ SWEEP_SLICE = 0.1
 #: Closes the WebSocket layer makes itself when a client breaks the protocol, by reason.
 PROTOCOL_CLOSES = {1009: "too-big", 1007: "bad-utf8", 1002: "protocol-error", 1008: "flood",
                    1011: "internal-error"}
-_REASONS = {400: "Bad Request", 403: "Forbidden", 426: "Upgrade Required",
-            429: "Too Many Requests", 503: "Service Unavailable"}
 
 
-def handshake_problem(head: RequestHead) -> tuple[int, str, str] | None:
-    """Why ``head`` is not a WebSocket handshake this server takes: (status, text, extra
-    header lines), or None if it is one."""
-    if head.version != "HTTP/1.1":
-        return 400, "a WebSocket handshake is an HTTP/1.1 request\n", ""
-    if "upgrade" not in {t.strip().lower() for t in head.header("connection").split(",")}:
-        return 400, "a WebSocket handshake says Connection: Upgrade\n", ""
-    if head.header("sec-websocket-version") != "13":
-        return 426, "this server speaks WebSocket version 13\n", "Sec-WebSocket-Version: 13\r\n"
+def handshake_problem(request: Request) -> Response | None:
+    """Why ``request`` is not a WebSocket handshake this server takes (the answer to give
+    it), or None if it is one."""
+    if request.http_version != "1.1":
+        return text_response(400, "a WebSocket handshake is an HTTP/1.1 request\n")
+    if "upgrade" not in {t.strip().lower() for t in request.header("connection").split(",")}:
+        return text_response(400, "a WebSocket handshake says Connection: Upgrade\n")
+    if request.header("sec-websocket-version") != "13":
+        return text_response(426, "this server speaks WebSocket version 13\n",
+                             [("Sec-WebSocket-Version", "13")])
     try:
-        key = base64.b64decode(head.header("sec-websocket-key"), validate=True)
+        key = base64.b64decode(request.header("sec-websocket-key"), validate=True)
     except (binascii.Error, ValueError):
         key = b""
     if len(key) != 16:
-        return 400, "Sec-WebSocket-Key must be 16 bytes in base64\n", ""
+        return text_response(400, "Sec-WebSocket-Key must be 16 bytes in base64\n")
     return None
-
-
-def refuse(transport: asyncio.Transport, status: int, text: str, extra: str = "") -> None:
-    """Answer a handshake with an HTTP error and close the connection."""
-    body = text.encode()
-    transport.write(
-        f"HTTP/1.1 {status} {_REASONS.get(status, 'Error')}\r\n"
-        f"Content-Type: text/plain; charset=utf-8\r\nContent-Length: {len(body)}\r\n"
-        f"Connection: close\r\n{extra}\r\n".encode() + body)
-    transport.close()
 
 
 class Connections:
     """Every open game connection of this process."""
 
-    def __init__(self, hub: Hub, addresses: AddressCounter) -> None:
+    def __init__(self, hub: Hub, addresses: AddressCounter, hosts: HostNames) -> None:
         self.hub = hub
+        self.hosts = hosts
         self.settings = hub.settings
         self.addresses = addresses
         self.open: set[GameConnection] = set()
@@ -100,40 +90,41 @@ class Connections:
         self.rejected = hub.metrics.rejected
 
     def routes(self) -> dict[str, Upgrade]:
-        """The paths the front door hands to this object, and what serves each."""
+        """The paths whose upgrades this object answers, and what answers each."""
         return {"/ws": partial(self.accept, classic=False),
                 "/connect": partial(self.accept, classic=True)}
 
-    def accept(self, head: RequestHead, transport: asyncio.Transport, pending: bytes,
-               classic: bool = False) -> None:
-        """Check an upgrade request and answer it: an HTTP error, or 101 and a game."""
+    def accept(self, request: Request, classic: bool = False) -> Response | Switch:
+        """Check an upgrade request: an HTTP error to answer it with, or the 101's headers
+        and what starts the game on the connection."""
         settings, metrics = self.settings, self.hub.metrics
-        peername = transport.get_extra_info("peername")
-        peer = str(peername[0]) if peername else "?"
-        problem = handshake_problem(head)
+        problem = handshake_problem(request)
         if problem is not None:
-            return refuse(transport, *problem)
+            return problem
         if self.hub.closing:
-            return refuse(transport, 503, "the server is going down\n")
-        origin = head.headers.get("origin")
-        if not origin_allowed(origin, head.header("host"), settings.allowed_origins):
-            log.info("refused origin=%r peer=%s", origin, peer)
+            return text_response(503, "the server is going down\n")
+        origin = request.headers.get("origin")
+        if not origin_allowed(origin, request.header("host"), settings.allowed_origins,
+                              self.hosts):
+            log.info("refused origin=%r peer=%s", origin, request.peer)
             metrics.rejected("origin")
-            return refuse(transport, 403, f"pages of {origin} may not connect to this server\n")
-        address = client_address(peer, head.header("x-forwarded-for"), settings.trust_proxy)
+            return text_response(403, f"pages of {origin} may not connect to this server\n")
+        address = client_address(request.peer, request.header("x-forwarded-for"),
+                                 settings.trust_proxy)
         if not self.addresses.acquire(address):
             log.info("refused peer=%s reason=too-many-connections", address)
             metrics.rejected("too-many-connections")
-            return refuse(transport, 429,
-                          f"at most {self.addresses.limit} connections from one address\n")
-        transport.write(
-            b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            b"Sec-WebSocket-Accept: %s\r\n\r\n" % accept_key(head.header("sec-websocket-key"))
-            .encode())
-        if settings.socket_send_buffer is not None:
-            sock = transport.get_extra_info("socket")
-            if sock is not None:
-                sock.setsockopt(sockets.SOL_SOCKET, sockets.SO_SNDBUF, settings.socket_send_buffer)
+            return text_response(
+                429, f"at most {self.addresses.limit} connections from one address\n")
+        headers = [("Upgrade", "websocket"), ("Connection", "Upgrade"),
+                   ("Sec-WebSocket-Accept", accept_key(request.header("sec-websocket-key")))]
+        return Switch(headers, partial(self._start, address, classic))
+
+    def _start(self, address: str, classic: bool, transport: asyncio.Transport,
+               pending: bytes) -> None:
+        """The 101 is on its way: the connection is a game's from here on."""
+        settings = self.settings
+        set_send_buffer(transport, settings.socket_send_buffer)
         socket = WebSocket(transport, address, max_message=settings.max_message_bytes,
                            send_buffer_limit=settings.send_buffer_limit,
                            interval=settings.heartbeat * random.uniform(0.75, 1.25))

@@ -1,10 +1,19 @@
-"""Who may connect: the checks made before a WebSocket upgrade (connections.py makes them;
-the header deadline is the front door's, frontdoor.py).
+"""Who may connect: the checks made before a request is served (http.py) or a WebSocket
+upgraded (connections.py).
+
+- **Host names.** A browser tricked by DNS rebinding (a hostile name re-pointed at this
+  server's address) sends that name as ``Host``: a request whose Host is not one of the
+  server's names gets 421. The names are the allowed-hosts setting, or by default the
+  names of the address it listens on: ``localhost`` (and ``*.localhost``) on loopback; the
+  machine's host name and fully qualified name, and ``localhost``, on any other address. An
+  IP address literal is always accepted (no rebinding can forge one), ``*`` accepts any
+  name, ``*.example.org`` any name under example.org.
 
 - **Origin.** A browser sends the page's origin with every WebSocket handshake. A page on
   another site must not be able to play (or flood) in its visitors' names, so an ``Origin``
-  that is neither this server's own address nor in the allow-list gets 403 before the
-  upgrade. Clients that send no ``Origin`` (robots, the load generator, curl) are allowed:
+  that is neither this server's own address (the request's Host, once that is known to be
+  one of the server's names), nor one of the server's names, nor in the allow-list gets 403
+  before the upgrade. Clients that send no ``Origin`` (robots, the load generator, curl) are allowed:
   only browsers send one, and a browser always does.
 - **Connections per address.** One address may hold ``limit`` open WebSockets; one more
   gets 429 before the upgrade. The address is the socket's peer, or the last hop of
@@ -13,6 +22,8 @@ the header deadline is the front door's, frontdoor.py).
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -27,16 +38,96 @@ def client_address(peer: str, forwarded: str, trust_proxy: bool) -> str:
     return peer
 
 
-def origin_allowed(origin: str | None, host: str, allowed: tuple[str, ...]) -> bool:
-    """No Origin, this server's own origin (its ``host`` as the request named it), or one
-    of ``allowed``."""
+def _name_of(host: str) -> str:
+    """The name in a Host header (or an Origin's netloc): no port, no brackets, lower case,
+    no trailing dot."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:host.find("]")] if "]" in host else host
+    if host.count(":") == 1:
+        host = host.partition(":")[0]
+    return host.rstrip(".")
+
+
+def _is_ip(name: str) -> bool:
+    try:
+        ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return True
+
+
+class HostNames:
+    """The names this server answers for (see the module's docstring)."""
+
+    def __init__(self, names: tuple[str, ...], *, explicit: bool = True) -> None:
+        self.names = frozenset(_name_of(n) if n != "*" else n for n in names if n.strip())
+        #: Pages served under these names may connect (origin_allowed): the operator
+        #: listed them, or they are loopback's.
+        self.explicit = explicit
+
+    @classmethod
+    def of(cls, listen_host: str, allowed: tuple[str, ...] = ()) -> HostNames:
+        """``allowed`` if given, else the names of ``listen_host``."""
+        if allowed:
+            return cls(allowed)
+        names = ["localhost"]
+        loopback = _loopback(listen_host)
+        if not loopback:
+            names += [socket.gethostname(), socket.getfqdn()]
+            if listen_host and not _is_ip(listen_host) and listen_host not in ("", "*"):
+                names.append(listen_host)
+        # Pages of these names may connect when they are the operator's, or this machine's
+        # own loopback names; a public server's guessed names are not vouched for.
+        return cls(tuple(names), explicit=loopback)
+
+    def allowed(self, host: str) -> bool:
+        """Whether a request naming ``host`` (a Host header) is for this server."""
+        name = _name_of(host)
+        if not name:
+            return False
+        if "*" in self.names or name in self.names or _is_ip(name):
+            return True
+        if "localhost" in self.names and name.endswith(".localhost"):
+            return True
+        return any(n.startswith("*.") and name.endswith(n[1:]) for n in self.names)
+
+    def named(self, host: str) -> bool:
+        """``host`` is one of the names themselves (not an IP literal, not ``*``) and the
+        names are vouched for; or, for a server known as localhost, a loopback address."""
+        name = _name_of(host)
+        if not self.explicit:
+            return False
+        if "localhost" in self.names and _loopback(name):
+            return True
+        return name in self.names or any(
+            n.startswith("*.") and name.endswith(n[1:]) for n in self.names)
+
+
+def _loopback(host: str) -> bool:
+    if host in ("localhost",) or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def origin_allowed(origin: str | None, host: str, allowed: tuple[str, ...],
+                   names: HostNames | None = None) -> bool:
+    """No Origin; this server's own origin (the request's ``host``, already checked to be
+    one of ``names``); an origin on one of ``names``; or one of ``allowed``."""
     if origin is None:
         return True
     origin = origin.strip().lower().rstrip("/")
     if origin in {a.lower().rstrip("/") for a in allowed}:
         return True
     parts = urlsplit(origin)
-    return parts.scheme in ("http", "https") and parts.netloc == host.strip().lower()
+    if parts.scheme not in ("http", "https"):
+        return False
+    if parts.netloc == host.strip().lower():
+        return True
+    return names is not None and names.named(parts.netloc)
 
 
 class AddressCounter:

@@ -18,8 +18,10 @@ What it promises, beyond the framing rules of :mod:`snakepit.websocket.connectio
   closes, fragments, empty ones too) spend the connection's :class:`Allowance`, the same
   one its session spends a token of for every message; a peer that runs out is closed
   with 1008 at once.
-- Pings are answered with pongs; any bytes from the peer count as a sign of life
-  (``heard``), which the heartbeat sweep of :mod:`snakepit.server.connections` reads.
+- Pings are answered with pongs, in order: after what the handler wrote for the messages
+  before the ping, before what it writes for those after. Any bytes from the peer count as
+  a sign of life (``heard``), which the heartbeat sweep of
+  :mod:`snakepit.server.connections` reads.
 - Closing: a close frame from the peer is answered with its code and the connection
   closed; :meth:`WebSocket.close` sends one, waits ``CLOSE_GRACE`` seconds for the answer
   and then aborts. Nothing is written after a close frame.
@@ -37,8 +39,24 @@ import logging
 import time
 from typing import Protocol
 
-from ..websocket import ABNORMAL, Binary, Close, Connection, Failure, Role, State, Text
-from ..websocket.frames import INTERNAL_ERROR, OP_PING, POLICY_VIOLATION, encode_frame
+from ..websocket import (
+    ABNORMAL,
+    Binary,
+    Close,
+    Connection,
+    Failure,
+    Ping,
+    Role,
+    State,
+    Text,
+)
+from ..websocket.frames import (
+    INTERNAL_ERROR,
+    OP_PING,
+    OP_PONG,
+    POLICY_VIOLATION,
+    encode_frame,
+)
 from .allowance import Allowance
 
 log = logging.getLogger("snakepit.http")
@@ -78,6 +96,7 @@ class WebSocket(asyncio.Protocol):
 
     __slots__ = (
         "_abort",
+        "_broken",
         "_paused",
         "_scheduled",
         "_ws",
@@ -102,7 +121,8 @@ class WebSocket(asyncio.Protocol):
         self.transport = transport
         self.handler: Handler | None = None
         self.peer = peer
-        self._ws = Connection(Role.SERVER, max_message=max_message, max_fragments=max_fragments)
+        self._ws = Connection(Role.SERVER, max_message=max_message, max_fragments=max_fragments,
+                              auto_pong=False)  # pongs are written in order, in _read
         #: What the peer may send (None: no bound on frames, as for the Autobahn endpoint).
         self.allowance = allowance
         self.frames_per_read = frames_per_read
@@ -121,6 +141,7 @@ class WebSocket(asyncio.Protocol):
         self._abort: asyncio.TimerHandle | None = None
         self._paused = False  # reading paused: parsed bytes are waiting for their turn
         self._scheduled = False
+        self._broken = False  # the peer broke the protocol (or its allowance)
         transport.set_write_buffer_limits(high=send_buffer_limit)
 
     @property
@@ -190,17 +211,22 @@ class WebSocket(asyncio.Protocol):
                 elif isinstance(event, Binary):
                     if self.handler is not None and not self.closing:
                         self.handler.on_binary(event.data)
+                elif type(event) is Ping:  # after the replies to the messages before it
+                    self.write(encode_frame(OP_PONG, event.payload))
                 elif isinstance(event, Close):
                     self._peer_closed(event.code)
                 elif isinstance(event, Failure):
                     self._failed(event.code)
-                # a ping was answered by the framing layer; a pong was a sign of life
+                # a pong was a sign of life
         except Exception:  # a bug of ours, not the peer's: it must not reach the loop
             log.exception("handler failed peer=%s", self.peer)
             return self._fail(INTERNAL_ERROR, "internal error")
         self._flush()
         if ws.state is State.CLOSED:
-            self.transport.close()
+            if self._broken:
+                self._hang_up()
+            else:
+                self.transport.close()
         elif ws.stalled:
             self._later()
 
@@ -218,7 +244,8 @@ class WebSocket(asyncio.Protocol):
         if self._ws.state is State.CLOSED or self.transport.is_closing():
             return
         self._read()
-        if self._paused and not self._scheduled and not self.transport.is_closing():
+        if self._paused and not self._scheduled and not self._broken \
+                and not self.transport.is_closing():
             self._paused = False
             self.transport.resume_reading()
 
@@ -227,10 +254,28 @@ class WebSocket(asyncio.Protocol):
         self._ws.data_to_send()  # pongs queued for a flood are not worth sending
         self._ws.fail(code, reason)
         self._failed(code)
-        self.transport.close()
+        self._hang_up()
+
+    def _hang_up(self) -> None:
+        """After a failure: the close frame goes out, then the end of our side of the
+        stream; nothing more is read, and the socket is aborted ``CLOSE_GRACE`` seconds
+        later. (Closing a socket with unread bytes in it, as a flooder's has, resets it
+        at once and drops the close frame before the peer could read its code.)"""
+        transport = self.transport
+        if transport.is_closing() or self._abort is not None:
+            return
+        if not transport.can_write_eof():
+            transport.close()
+            return
+        if not self._paused:
+            self._paused = True
+            transport.pause_reading()
+        transport.write_eof()
+        self._abort = asyncio.get_running_loop().call_later(CLOSE_GRACE, transport.abort)
 
     def _failed(self, code: int) -> None:
         """The connection failed; the framing layer queued the close frame (if it may)."""
+        self._broken = True
         if not self.closing:
             if self.handler is not None:
                 self.handler.on_protocol_error(code)

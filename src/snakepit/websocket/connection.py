@@ -3,10 +3,11 @@
 A :class:`Connection` owns no socket, no task and no clock. The caller hands it what the
 peer sent (:meth:`Connection.receive_data`), takes the events that makes
 (:meth:`Connection.events`) and writes what it asks to be sent
-(:meth:`Connection.data_to_send`): the pongs that answer pings, the answer to a close, the
-close frame that ends a broken connection, and whatever was sent with the ``send_*``
-methods. The server, the bench's clients, the fault injector and the tests all read frames
-through it; the only other code that touches frame bytes is :mod:`.frames`.
+(:meth:`Connection.data_to_send`): the pongs that answer pings (unless ``auto_pong`` is
+off), the answer to a close, the close frame that ends a broken connection, and whatever
+was sent with the ``send_*`` methods. The server, the bench's clients, the fault injector
+and the tests all read frames through it; the only other code that touches frame bytes is
+:mod:`.frames`.
 
 What it promises:
 
@@ -130,6 +131,7 @@ class Connection:
         "_part_size",
         "_parts",
         "_texts",
+        "auto_pong",
         "frames_received",
         "max_fragments",
         "max_message",
@@ -140,7 +142,7 @@ class Connection:
     )
 
     def __init__(self, role: Role, *, max_message: int = 1 << 20, max_fragments: int = 64,
-                 mask: Callable[[], bytes] = _random_mask) -> None:
+                 mask: Callable[[], bytes] = _random_mask, auto_pong: bool = True) -> None:
         self.role = role
         #: Most bytes one message may hold, all its fragments together.
         self.max_message = max_message
@@ -154,6 +156,9 @@ class Connection:
         self.stalled = False
         self._masked = role is Role.SERVER  # the peer's frames must carry a mask
         self._mask = mask
+        #: Queue a pong for every ping; False leaves answering (the :class:`Ping` event)
+        #: to the caller, who can then write it in order with its own replies.
+        self.auto_pong = auto_pong
         self._buffer = b""
         self._out: list[bytes] = []
         self._part_op = 0  # the opcode of the fragmented message being read (0: none)
@@ -303,7 +308,7 @@ class Connection:
             self.messages_received += 1
             return message
         if opcode == OP_PING:
-            if self.state is State.OPEN:
+            if self.state is State.OPEN and self.auto_pong:
                 self._send(OP_PONG, payload)
             return Ping(payload)
         if opcode == OP_PONG:
