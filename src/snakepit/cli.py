@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="how well bots play (SNAKEPIT_BOT_LEVEL, default %(default)s)")
     serve.add_argument("--max-per-address", type=int,
                        default=_env("MAX_PER_ADDRESS", str(defaults.max_connections_per_address)),
-                       help="open WebSocket connections one address may hold; 0 for no limit "
+                       help="open WebSocket connections (and games, those waiting for a resume "
+                       "included) one address may hold; 0 for no limit "
                        "(SNAKEPIT_MAX_PER_ADDRESS, default %(default)s)")
     serve.add_argument("--trust-proxy", action="store_true",
                        default=_env("TRUST_PROXY", "") not in ("", "0", "false", "no"),

@@ -36,7 +36,8 @@ class Settings:
     message_rate: float = 50.0
     message_burst: int = 100
     #: Open WebSocket connections one address may hold (0: no limit); more are refused
-    #: with HTTP 429 before the upgrade.
+    #: with HTTP 429 before the upgrade. Also the games it may hold, those waiting for a
+    #: resume included: one more ends the address's oldest waiting one (guards.py).
     max_connections_per_address: int = 8
     #: Take the client's address from the last X-Forwarded-For hop (only behind a proxy
     #: you run: anyone can send that header).

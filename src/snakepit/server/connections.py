@@ -205,7 +205,7 @@ class GameConnection:
                           max_message_bytes=settings.max_message_bytes,
                           message_rate=settings.message_rate,
                           message_burst=settings.message_burst,
-                          on_refuse=connections.rejected,
+                          on_refuse=connections.rejected, seats=connections.addresses,
                           resumes=None if classic else hub.resumes)  # classic: no tokens
         session.socket = socket
         socket.allowance = session.allowance  # frames and messages spend one allowance

@@ -18,6 +18,13 @@ upgraded (connections.py).
 - **Connections per address.** One address may hold ``limit`` open WebSockets; one more
   gets 429 before the upgrade. The address is the socket's peer, or the last hop of
   ``X-Forwarded-For`` when the operator says a proxy of theirs is in front.
+- **Games per address.** One address may also hold ``limit`` games (seats): sessions that
+  said hello on an open connection, plus *ghosts*, sessions whose connection dropped and
+  that wait for a resume (resume.py) with their snake still in the world. A session that
+  takes a seat when its address has ``limit`` already ends that address's oldest ghost (as
+  if its grace had run out), so dropping and rejoining in a loop never puts more than
+  ``limit`` snakes of one address in play, and a player whose phone reconnects is never
+  locked out by its own ghosts (:class:`AddressCounter`).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections import Counter
+from collections.abc import Callable, Hashable
 from urllib.parse import urlsplit
 
 
@@ -131,11 +139,34 @@ def origin_allowed(origin: str | None, host: str, allowed: tuple[str, ...],
 
 
 class AddressCounter:
-    """Open connections per address, with a cap (0: none)."""
+    """What each address holds, against one cap ``limit`` (0: none): open connections, and
+    seats. Every count per address of this process is kept here.
+
+    - **Connections** (:meth:`acquire`, :meth:`release`): open WebSockets, counted from the
+      handshake to the socket's end. One more than ``limit`` is refused (429).
+    - **Seats** (:meth:`sit`, :meth:`haunt`, :meth:`stand`): games, keyed by the game's own
+      object (its :class:`Client`, which a resume carries over to the new connection). A game
+      takes its seat when its session says hello and keeps it while its connection is open,
+      then, if the connection dropped and a resume is pending, as a *ghost* until the resume
+      or the end of its grace. A resume moves the seat to the resuming connection's address
+      (the address where the game now is, whether or not it is the one it dropped from): one
+      game is never counted twice. When a seat taken makes the address hold more than
+      ``limit``, its oldest ghost is evicted: its seat freed and its ``evict`` called (the
+      game ends as if its grace had run out). Every seat of an open game has an open
+      connection at the same address, so only ghosts can push an address past its cap, and
+      there is always one to evict.
+    """
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
+        #: Open connections per address.
         self.open: Counter[str] = Counter()
+        #: The address each seated game holds its seat at.
+        self._seats: dict[Hashable, str] = {}
+        #: Seats of games with an open connection, per address.
+        self._playing: Counter[str] = Counter()
+        #: Ghosts per address, oldest first, each with what ends its game.
+        self._ghosts: dict[str, dict[Hashable, Callable[[], None]]] = {}
 
     def acquire(self, address: str) -> bool:
         """Count one more connection from ``address``; False (not counted) if at the cap."""
@@ -145,6 +176,57 @@ class AddressCounter:
         return True
 
     def release(self, address: str) -> None:
+        """One connection from ``address`` is gone."""
         self.open[address] -= 1
         if self.open[address] <= 0:
             del self.open[address]
+
+    def seats(self, address: str) -> int:
+        """Seats ``address`` holds: its open games and its ghosts."""
+        return self._playing[address] + len(self._ghosts.get(address, ()))
+
+    def ghosts(self, address: str) -> int:
+        """Ghosts ``address`` holds."""
+        return len(self._ghosts.get(address, ()))
+
+    def sit(self, game: Hashable, address: str) -> None:
+        """``game`` is played on an open connection from ``address``: it holds a seat there
+        (moved from wherever it held one, ghost or not). If that makes ``address`` hold more
+        than ``limit``, its oldest ghosts are evicted until it does not."""
+        self.stand(game)
+        self._seats[game] = address
+        self._playing[address] += 1
+        ghosts = self._ghosts.get(address)
+        while self.limit and ghosts and self.seats(address) > self.limit:
+            oldest, evict = next(iter(ghosts.items()))
+            self.stand(oldest)
+            evict()
+
+    def haunt(self, game: Hashable, evict: Callable[[], None]) -> None:
+        """``game``'s connection dropped and it waits for a resume: it keeps its seat as a
+        ghost (the youngest of its address); ``evict`` ends it if its seat is needed."""
+        address = self._seats.get(game)
+        if address is None or game in self._ghosts.get(address, ()):
+            return
+        self._take_off(self._playing, address)
+        self._ghosts.setdefault(address, {})[game] = evict
+
+    def stand(self, game: Hashable) -> None:
+        """``game`` gives its seat up (it ended, or is about to sit elsewhere). Nothing if it
+        holds none."""
+        address = self._seats.pop(game, None)
+        if address is None:
+            return
+        ghosts = self._ghosts.get(address)
+        if ghosts is not None and game in ghosts:
+            del ghosts[game]
+            if not ghosts:
+                del self._ghosts[address]
+        else:
+            self._take_off(self._playing, address)
+
+    @staticmethod
+    def _take_off(counter: Counter[str], address: str) -> None:
+        counter[address] -= 1
+        if counter[address] <= 0:
+            del counter[address]

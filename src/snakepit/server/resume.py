@@ -8,6 +8,11 @@ that says hello with the token within ``grace`` seconds takes the session over (
 snake, alive if it still is, a fresh snapshot); after ``grace`` seconds the session ends as
 if the player had left. A token presented while its old connection is still open takes the
 session from that connection, which is closed (4000, "replaced").
+
+A suspended session keeps its game's seat at its address (guards.AddressCounter) until it
+is resumed (the seat moves to the resuming connection's address) or its grace ends. When
+its address needs the seat for a newer game, the oldest suspended session there is
+*evicted*: it ends at once, as if its grace had run out.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from functools import partial
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -47,11 +53,15 @@ class Resumes:
         token = session.token
         if token is None or self.live.get(token) is not session:
             session.leave()
+            if session.seats is not None:
+                session.seats.stand(session.client)
             return
         del self.live[token]
         session.client.suspend()
         timer = asyncio.get_running_loop().call_later(self.grace, self._expire, token)
         self.waiting[token] = (session, timer)
+        if session.seats is not None:
+            session.seats.haunt(session.client, partial(self._expire, token, "evicted"))
         log.info("suspend client=%d name=%r grace=%gs", session.client.id, session.client.name,
                  self.grace)
 
@@ -75,16 +85,19 @@ class Resumes:
         if token is not None and self.live.get(token) is session:
             del self.live[token]
 
-    def _expire(self, token: str) -> None:
+    def _expire(self, token: str, why: str = "expired") -> None:
+        """End the suspended session ``token`` names: its grace is over, or (``why`` is
+        "evicted") its address needs its seat."""
         waiting = self.waiting.pop(token, None)
         if waiting is not None:
-            session = waiting[0]
-            log.info("resume expired client=%d name=%r", session.client.id, session.client.name)
-            session.leave()
+            session, timer = waiting
+            timer.cancel()
+            log.info("resume %s client=%d name=%r", why, session.client.id, session.client.name)
+            session.end(resumable=False)
 
     def close(self) -> None:
         """End every suspended session now (the server is stopping)."""
-        for session, timer in self.waiting.values():
+        waiting, self.waiting = self.waiting, {}
+        for session, timer in waiting.values():
             timer.cancel()
-            session.leave()
-        self.waiting.clear()
+            session.end(resumable=False)

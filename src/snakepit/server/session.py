@@ -4,7 +4,9 @@ A :class:`Session` is the protocol side of one connection. It decodes each text 
 answers refused ones with an ``error`` message, and counts refusals in a row: after
 ``max_strikes`` of them it asks for the connection to be closed with 1008. It also holds
 the connection's message allowance (a token bucket): a client that sends faster than
-that for long is asked to be closed with 1008 too.
+that for long is asked to be closed with 1008 too. From its hello to its end, its game
+holds a seat at its address (guards.AddressCounter), which may end that address's oldest
+resume-pending game.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from ..protocol.messages import (
 from .allowance import Allowance
 from .arenas import ArenaError, Arenas
 from .client import Client
+from .guards import AddressCounter
 from .lifecycle import ACCEPTS, Phase
 from .resume import REPLACED, Resumes
 from .world_runner import WorldRunner
@@ -57,8 +60,11 @@ class Session:
                  message_rate: float = 50.0, message_burst: int = 100,
                  clock: Callable[[], float] = time.monotonic,
                  on_refuse: Callable[[str], None] = lambda code: None,
-                 resumes: Resumes | None = None, allowance: Allowance | None = None) -> None:
+                 resumes: Resumes | None = None, allowance: Allowance | None = None,
+                 seats: AddressCounter | None = None) -> None:
         self.client = client
+        #: Where this session's game holds its seat, from its hello (None: nowhere).
+        self.seats = seats
         #: Where sessions wait to be resumed (None: this connection cannot be resumed).
         self.resumes = resumes
         #: This session's resume token, from its hello on.
@@ -185,16 +191,24 @@ class Session:
 
     def end(self, resumable: bool) -> None:
         """The connection ended. If it may come back (it dropped, it was not cut or closed
-        on purpose), keep the session for a resume; otherwise leave now."""
+        on purpose), keep the session for a resume (its seat with it); otherwise leave now
+        and give the seat up."""
         if self.handed_over:
             return
-        if self.resumes is None:
-            self.leave()
-        elif resumable and self.token is not None and self.client.dropped is None:
-            self.resumes.suspend(self)
-        else:
+        if self.resumes is not None:
+            if resumable and self.token is not None and self.client.dropped is None:
+                self.resumes.suspend(self)
+                return
             self.resumes.forget(self)
-            self.leave()
+        self.leave()
+        if self.seats is not None:
+            self.seats.stand(self.client)
+
+    def _sit(self) -> None:
+        """This session's game is played from its connection's address: it holds a seat
+        there (which may evict the address's oldest ghost)."""
+        if self.seats is not None:
+            self.seats.sit(self.client, self.client.peer)
 
     def _resume(self, token: str) -> bool:
         """Take over the session ``token`` names: its client (and snake) continue on this
@@ -209,8 +223,10 @@ class Session:
         old.handed_over = True
         client, runner = old.client, old.runner
         missed = client.rebind(self.client.socket)
+        client.peer = self.client.peer  # the game is played from here now
         self.client, self.token, self.runner = client, token, None
         self.resumes.adopt(token, self)
+        self._sit()  # its seat moves here: no game counts twice
         log.info("resume client=%d name=%r arena=%s", client.id, client.name,
                  runner.name if runner is not None else "-")
         if runner is not None:
@@ -248,6 +264,7 @@ class Session:
             self.token = self.resumes.issue(self)
         if self._enter_named_or_any(hello.arena):
             client.advance("hello")
+            self._sit()
             client.send_frame(self._top_scores())
             log.info("hello client=%d name=%r arena=%s", client.id, name, self.runner_name)
 
