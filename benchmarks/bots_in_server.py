@@ -40,7 +40,8 @@ async def watch(url: str, arena: str, stop: float) -> None:
 
 async def measure(arenas: int, bots: int, level: str, seconds: float, warmup: float) -> dict:
     settings = Settings(port=0, data_dir=Path(tempfile.mkdtemp(prefix="snakepit-bots-")),
-                        bots=bots, bot_level=level, seed=5, max_connections_per_address=0)
+                        bots=bots, bot_level=level, seed=5, max_connections_per_address=0,
+                        arenas_per_address=0, new_arenas_per_minute=0)  # all from 127.0.0.1
     app = create_app(settings)
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()

@@ -106,6 +106,9 @@ class Server(Child):
                 str(o.arena_size), "--bots", "0", "--log-level", "warning",
                 "--max-per-address", str(o.max_per_address), "--header-timeout",
                 str(o.header_timeout),
+                # The crowd's watchers name the pit-K they watch, which may open it before
+                # matchmaking does, up to six arenas from one address: no arena quota.
+                "--arenas-per-address", "0", "--new-arenas-per-minute", "0",
                 preexec_fn=pin_to(core), stdout=asyncio.subprocess.PIPE, stderr=log)
         self.port = await printed_port(self.proc, "the server")
 
