@@ -25,14 +25,14 @@ from .playing import play, until
 def limited(tmp_path, **changes) -> Settings:
     """The test server's settings with ``changes``; the arena limits are the defaults
     (4 arenas held, 10 new ones a minute per address) unless changed."""
-    values = dict(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, bots=0)
-    values.update(changes)
-    return Settings(**values)
+    values = {"data_dir": tmp_path / "data", "tick_rate": 50, "seed": 7, "port": 0,
+              "bots": 0}
+    return Settings(**(values | changes))
 
 
-async def name_arena(conn, arena: str, *, first: bool = False):
-    """Ask for ``arena`` (hello the first time, watch after); the welcome or the error."""
-    if first:
+async def name_arena(conn, arena: str):
+    """Ask for ``arena`` (hello until welcomed, watch after); the welcome or the error."""
+    if conn.welcome is None:
         await conn.hello("Namer", arena=arena)
     else:
         await conn.watch(arena)
@@ -48,9 +48,15 @@ async def answer(conn):
 
 
 @asynccontextmanager
-async def opened(url: str):
-    """A connection to ``url``, closed at the end."""
-    conn = await Connection.open(url)
+async def opened(url: str, source: str = "127.0.0.1"):
+    """A connection to ``url`` from the loopback address ``source``, closed at the end."""
+    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(local_addr=(source, 0)))
+    try:
+        ws = await session.ws_connect(url, autoclose=False)
+    except BaseException:
+        await session.close()
+        raise
+    conn = Connection(session, ws)
     try:
         yield conn
     finally:
@@ -74,7 +80,7 @@ def settings(tmp_path) -> Settings:
 async def test_one_address_may_hold_four_named_arenas_then_gets_arena_limit(connect, caplog):
     namer = await connect()
     names = [f"fresh-{i}" for i in range(6)]
-    answers = [await name_arena(namer, names[0], first=True)]
+    answers = [await name_arena(namer, names[0])]
     answers += [await name_arena(namer, name) for name in names[1:]]
     kinds = [type(a).__name__ for a in answers]
     assert kinds == ["Welcome"] * 4 + ["Error"] * 2
@@ -94,7 +100,7 @@ async def test_one_address_may_hold_four_named_arenas_then_gets_arena_limit(conn
 
 async def test_naming_a_closed_public_arena_counts_as_naming_a_new_arena(connect):
     namer = await connect()
-    answers = [await name_arena(namer, "pit-40", first=True)]
+    answers = [await name_arena(namer, "pit-40")]
     answers += [await name_arena(namer, f"pit-{40 + i}") for i in range(1, 5)]
     assert [getattr(a, "arena", None) for a in answers[:4]] == ["pit-40", "pit-41", "pit-42",
                                                                "pit-43"]
@@ -105,7 +111,7 @@ async def test_new_arenas_per_address_are_limited_in_rate_too(snakepit_server, t
     app = create_app(limited(tmp_path, arenas_per_address=0, new_arenas_per_minute=2))
     server = await snakepit_server(app)
     async with opened(str(server.make_url("/ws"))) as namer:
-        answers = [await name_arena(namer, "quick-0", first=True)]
+        answers = [await name_arena(namer, "quick-0")]
         answers += [await name_arena(namer, f"quick-{i}") for i in range(1, 4)]
     assert [type(a).__name__ for a in answers] == ["Welcome", "Welcome", "Error", "Error"]
     assert answers[2].code == "arena-limit"
@@ -114,7 +120,7 @@ async def test_new_arenas_per_address_are_limited_in_rate_too(snakepit_server, t
 
 async def test_after_arena_limit_the_connection_stays_usable_and_may_join(connect, caplog):
     namer = await connect()
-    await name_arena(namer, "mine-0", first=True)
+    await name_arena(namer, "mine-0")
     for i in range(1, 4):
         await name_arena(namer, f"mine-{i}")
     refused = await name_arena(namer, "mine-4")
@@ -134,7 +140,7 @@ async def test_a_newcomer_gets_a_public_arena_whatever_named_arenas_exist(
     namer = await Connection.open(url)
     newcomer = await Connection.open(url)
     try:
-        await name_arena(namer, "taken-0", first=True)
+        await name_arena(namer, "taken-0")
         for i in range(1, 4):
             await name_arena(namer, f"taken-{i}")
         refused = await name_arena(namer, "taken-4")  # the server's cap or the address's
@@ -161,7 +167,7 @@ async def test_leaving_a_full_public_arena_finds_room_when_the_named_arenas_are_
         await second.hello("Second")
         assert (await answer(first)).arena == (await answer(second)).arena == "pit-1"
         await play(first)  # pit-1 is full (one player)
-        await name_arena(namer, "cap-0", first=True)
+        await name_arena(namer, "cap-0")
         await name_arena(namer, "cap-1")
         assert (await name_arena(namer, "cap-2")).code == "no-arena"
         await second.join()
@@ -189,12 +195,16 @@ async def test_a_finished_games_recording_is_kept_however_many_arenas_are_opened
     await until_complete(server, replay)
     assert await status(server, f"/api/replays/{replay}") == 200
 
-    async with opened(url) as namer:  # one address naming arenas until it is refused
-        answers = [await name_arena(namer, "flood-0", first=True)]
-        answers += [await name_arena(namer, f"flood-{i}") for i in range(1, 12)]
-        assert {type(a).__name__ for a in answers} == {"Welcome", "Error"}
-        await asyncio.to_thread(hub.replays.writer.wait)
-        assert await status(server, f"/api/replays/{replay}") == 200
+    codes = []
+    for n in (1, 2, 3):  # three addresses, each naming arenas until refused
+        async with opened(url, f"127.0.0.{n}") as namer:
+            answers = [await name_arena(namer, f"flood-{n}-{i}") for i in range(6)]
+            codes += [getattr(a, "code", "welcome") for a in answers]
+    await asyncio.to_thread(hub.replays.writer.wait)
+    assert await status(server, f"/api/replays/{replay}") == 200
+    # 8 arenas opened (the cap), the rest refused by the cap or by their address's limit.
+    assert codes.count("welcome") == 8
+    assert {"arena-limit", "no-arena"} <= set(codes)
     listed = await get_json(server, "/api/replays")
     assert replay in {r["id"] for r in listed["replays"]}
 
