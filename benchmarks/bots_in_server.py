@@ -39,7 +39,8 @@ async def watch(url: str, arena: str, stop: float) -> None:
 async def measure(arenas: int, bots: int, level: str, seconds: float, warmup: float) -> dict:
     settings = Settings(port=0, data_dir=Path(tempfile.mkdtemp(prefix="snakepit-bots-")),
                         bots=bots, bot_level=level, seed=5, max_connections_per_address=0,
-                        max_http_per_address=0)
+                        max_http_per_address=0, arenas_per_address=0,
+                        new_arenas_per_minute=0)  # all from 127.0.0.1
     app = create_app(settings)
     await app.start("127.0.0.1", 0)
     port = app.port

@@ -35,7 +35,8 @@ def _rss_kb() -> int:
 
 async def measure(clients: int, port: int) -> None:
     settings = Settings(port=port, data_dir=Path(tempfile.mkdtemp(prefix="snakepit-cost-")),
-                        bots=0, max_connections_per_address=0, max_http_per_address=0)
+                        bots=0, max_connections_per_address=0, max_http_per_address=0,
+                        arenas_per_address=0, new_arenas_per_minute=0)  # all from 127.0.0.1
     app = create_app(settings)
     await app.start("127.0.0.1", port)
     await asyncio.sleep(0.5)

@@ -73,7 +73,8 @@ async def run(players: int, watchers: int, arenas: int, seconds: float, verbose:
     env = None if sample is None else dict(os.environ, SNAKEPIT_SAMPLES=os.path.abspath(sample))
     if raw is None:
         args = [*serve, "serve", "--port", "0", "--data-dir", data, "--bots", "0",
-                "--max-per-address", "0", "--log-level", "warning"]
+                "--max-per-address", "0", "--arenas-per-address", "0",
+                "--new-arenas-per-minute", "0", "--log-level", "warning"]
     else:  # the raw baseline
         args = ["-m", "snakepit.bench.baseline", "--frame-bytes", str(raw)]
     server = await asyncio.create_subprocess_exec(

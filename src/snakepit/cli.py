@@ -80,6 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="open WebSocket connections (and games, those waiting for a resume "
                        "included) one address may hold; 0 for no limit "
                        "(SNAKEPIT_MAX_PER_ADDRESS, default %(default)s)")
+    serve.add_argument("--arenas-per-address", type=int,
+                       default=_env("ARENAS_PER_ADDRESS", str(defaults.arenas_per_address)),
+                       help="arenas opened by name (/?arena=NAME) one address may hold open "
+                       "at once; 0 for no limit (SNAKEPIT_ARENAS_PER_ADDRESS, default "
+                       "%(default)s)")
+    serve.add_argument("--new-arenas-per-minute", type=float,
+                       default=_env("NEW_ARENAS_PER_MINUTE",
+                                    f"{defaults.new_arenas_per_minute:g}"),
+                       help="new arenas one address may open by name a minute; 0 for no "
+                       "limit (SNAKEPIT_NEW_ARENAS_PER_MINUTE, default %(default)s)")
     serve.add_argument("--trust-proxy", action="store_true",
                        default=_env("TRUST_PROXY", "") not in ("", "0", "false", "no"),
                        help="take client addresses from X-Forwarded-For (only behind your own "
@@ -242,6 +252,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             width=args.world_size[0], height=args.world_size[1], max_players=args.max_players,
             seed=args.seed, engine=args.engine, bots=args.bots, bot_level=args.bot_level,
             max_connections_per_address=args.max_per_address, trust_proxy=args.trust_proxy,
+            arenas_per_address=args.arenas_per_address,
+            new_arenas_per_minute=args.new_arenas_per_minute,
             allowed_origins=tuple(args.allow_origin), header_timeout=args.header_timeout,
             resume_grace=args.resume_grace, record=args.record,
             keep_recordings=args.keep_recordings, keepalive_timeout=args.keepalive_timeout,

@@ -66,8 +66,16 @@ class Settings:
     resume_grace: float = 10.0
     #: Seconds an arena stays open with nobody in it.
     arena_grace: float = 30.0
-    #: Most arenas one process keeps open at once.
+    #: Most arenas opened by name (``/?arena=NAME``) one process keeps open at once; more
+    #: are refused with ``no-arena``. Public arenas (matchmaking's) are not counted: a
+    #: newcomer always gets one.
     max_arenas: int = 2000
+    #: Arenas opened by name that one address may hold open at once (0: no limit); one
+    #: more is refused with ``arena-limit``.
+    arenas_per_address: int = 4
+    #: New arenas one address may open by name a minute (a token bucket holding a
+    #: minute's worth; 0: no limit); faster is refused with ``arena-limit``.
+    new_arenas_per_minute: float = 10.0
     #: Arenas with fewer human players than this are filled with bots up to this many
     #: snakes, and never past ``max_players`` (0: no bots).
     bots: int = 4
@@ -75,7 +83,9 @@ class Settings:
     bot_level: str = "medium"
     #: Record every arena's game (``<data_dir>/replays``, docs/replays.md).
     record: bool = True
-    #: Recordings kept: the oldest beyond this many are deleted as new ones start (0: all).
+    #: Recordings of people's games kept: when one ends, the oldest finished recordings
+    #: beyond this many are deleted (0: all). Recordings nobody played in (bots only) are
+    #: deleted as they end.
     keep_recordings: int = 200
 
     def __post_init__(self) -> None:
@@ -101,5 +111,11 @@ class Settings:
             raise ValueError("bot level must be easy, medium or hard")
         if self.engine not in ("auto", "c", "python"):
             raise ValueError("engine must be auto, c or python")
+        if not 1 <= self.max_arenas <= 1_000_000:
+            raise ValueError("max arenas must be between 1 and 1000000")
+        if not 0 <= self.arenas_per_address <= 1_000_000:
+            raise ValueError("arenas per address must be 0 (no limit) to 1000000")
+        if not 0 <= self.new_arenas_per_minute <= 1_000_000:  # also refuses NaN
+            raise ValueError("new arenas per minute must be 0 (no limit) to 1000000")
         if self.keep_recordings < 0:
             raise ValueError("keep recordings must be 0 (keep all) or more")

@@ -246,3 +246,42 @@ def test_playing_from_a_full_public_arena_moves_to_a_fresh_one(browser: Browser,
     finally:
         for context in contexts:
             context.close()
+
+
+@pytest.fixture(scope="module")
+def one_arena_each_server_url(tmp_path_factory) -> str:
+    """A server where one address may hold one arena it opened by name."""
+    data = tmp_path_factory.mktemp("browser-data-quota")
+    proc = subprocess.Popen(
+        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
+         "--seed", "3", "--bots", "0", "--arenas-per-address", "1"],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+    assert proc.stdout is not None
+    match = re.search(r"open (http://\S+/) in a browser", proc.stdout.readline())
+    assert match
+    yield match.group(1)
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_a_link_to_one_arena_too_many_says_which_limit_and_play_still_works(
+        open_page, one_arena_each_server_url):
+    first = open_page()
+    first.page.goto(f"{one_arena_each_server_url}?arena=ours")
+    start_playing(first.page, "First")
+    expect(first.page.locator("#arena-name")).to_have_text("ours")
+
+    tab = open_page()
+    tab.page.goto(f"{one_arena_each_server_url}?arena=another")
+    page = tab.page
+    page.fill("#name", "Second")
+    page.press("#name", "Enter")
+    expect(page.locator("#arena-error")).to_contain_text("at most 1 from one address",
+                                                         timeout=10_000)
+    expect(page.locator("#world")).not_to_have_attribute("aria-label", LABEL)
+
+    page.click("#play")  # the server picks a public arena this time
+    expect(page.locator("#world")).to_have_attribute("aria-label", LABEL, timeout=10_000)
+    expect(page.locator("#arena-name")).to_have_text(re.compile(r"^pit-\d+$"))
+    assert tab.errors == [] and tab.dialogs == [] and first.errors == []

@@ -10,7 +10,7 @@ import msgspec
 import pytest
 from replay_helpers import BUSY, record_busy_game
 
-from snakepit.engine import World
+from snakepit.engine import Join, World
 from snakepit.protocol import frames as wire
 from snakepit.replay import BadReplayId, DiskWriter, Replayer, ReplayLibrary, read
 from snakepit.replay.library import is_replay_id
@@ -35,33 +35,72 @@ def test_a_recording_id_names_a_file_in_the_folder(tmp_path: Path):
         tmp_path / "20261125-143012-pit-1-3fa9c2.jsonl")
 
 
-def start_and_close(library: ReplayLibrary, arena: str) -> str:
-    recorder = library.start(arena, World(BUSY, seed=1), tick_rate=10)
+def start_and_close(library: ReplayLibrary, arena: str, *, player: str | None = "Ann") -> str:
+    """Record one tick in which ``player`` (a person; None: nobody) joins, then close."""
+    world = World(BUSY, seed=1)
+    recorder = library.start(arena, world, tick_rate=10)
+    intents = [Join(0, player)] if player is not None else []
+    recorder.record(world.step(intents).tick, intents, world)
     recorder.close()
     return recorder.id
 
 
-def test_retention_keeps_the_newest_n_recordings_and_never_one_being_written(tmp_path: Path):
+def old_files(folder: Path, count: int) -> list[str]:
+    """``count`` finished recordings older than any made now, and a file of someone else's."""
+    names = [f"20260101-00000{i}-old-00000{i}.jsonl" for i in range(count)]
+    for name in names:
+        (folder / name).write_text("{}\n")
+    (folder / "notes.txt").write_text("mine")
+    return names
+
+
+def test_nothing_is_deleted_when_recordings_start(tmp_path: Path):
+    writer = DiskWriter()
+    library = ReplayLibrary(tmp_path, keep=2, writer=writer)
+    old = old_files(tmp_path, 3)
+    live = [library.start(f"open{i}", World(BUSY, seed=1), tick_rate=10) for i in range(6)]
+    writer.wait()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*old, "notes.txt", *(f"{r.id}.jsonl" for r in live)])
+
+
+def test_when_a_persons_recording_ends_the_newest_finished_ones_are_kept(tmp_path: Path):
     writer = DiskWriter()
     library = ReplayLibrary(tmp_path, keep=3, writer=writer)
-    names = [f"20260101-00000{i}-old-00000{i}.jsonl" for i in range(5)]
-    for name in names:
-        (tmp_path / name).write_text("{}\n")
-    (tmp_path / "notes.txt").write_text("mine")
-    live = library.start("live", World(BUSY, seed=1), tick_rate=10)  # the newest
-    writer.call(lambda: None)
+    old = old_files(tmp_path, 5)
+    live = [library.start(f"live{i}", World(BUSY, seed=1), tick_rate=10) for i in range(4)]
     newer = [start_and_close(library, f"a{i}") for i in range(2)]
     library.close()
 
+    # Recordings being written are neither deleted nor counted: the newest 3 finished
+    # ones are the two new games and the newest old file.
     left = sorted(p.name for p in tmp_path.iterdir())
-    assert left == sorted([f"{live.id}.jsonl", *(f"{i}.jsonl" for i in newer), "notes.txt"])
+    assert left == sorted([*(f"{r.id}.jsonl" for r in live), *(f"{i}.jsonl" for i in newer),
+                           old[-1], "notes.txt"])
 
+    # A library that records nothing (a restart) counts every file as finished.
+    everything = sorted([old[-1].removesuffix(".jsonl"), *newer, *(r.id for r in live)])
     library = ReplayLibrary(tmp_path, keep=1)
-    assert library.prune() == sorted([live.id, *newer])[:2]
-    assert library.ids() == [max([live.id, *newer])]
+    assert library.prune() == everything[:-1]
+    assert library.ids() == everything[-1:]
 
 
-def test_keep_0_keeps_every_recording(tmp_path: Path):
+def test_a_recording_nobody_played_in_is_deleted_as_it_ends(tmp_path: Path):
+    writer = DiskWriter()
+    library = ReplayLibrary(tmp_path, keep=0, writer=writer)
+    kept = start_and_close(library, "played")
+    world = World(BUSY, seed=1)
+    bots_only = library.start("bots", world, tick_rate=10)
+    intents = [Join(-1, "Bot")]
+    bots_only.record(world.step(intents).tick, intents, world)
+    bots_only.close()
+    empty = start_and_close(library, "empty", player=None)
+    library.close()
+    assert library.ids() == [kept]
+    assert empty not in library.ids()
+
+
+def test_keep_0_keeps_every_recording_somebody_played_in(tmp_path: Path):
     library = ReplayLibrary(tmp_path, keep=0)
     ids = [start_and_close(library, f"a{i}") for i in range(4)]
     library.close()

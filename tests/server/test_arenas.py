@@ -14,8 +14,11 @@ from .playing import play, until
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
+    # Every test client comes from 127.0.0.1: no per-address limit on naming arenas here
+    # (test_arena_limits.py is about those).
     return Settings(data_dir=tmp_path / "data", tick_rate=50, seed=7, port=0, max_players=2,
-                    bots=0, arena_grace=0.2, max_arenas=4)
+                    bots=0, arena_grace=0.2, max_arenas=4, arenas_per_address=0,
+                    new_arenas_per_minute=0)
 
 
 async def arenas_list(server) -> list[dict]:
@@ -84,7 +87,7 @@ async def test_a_bad_arena_name_is_refused(connect, name):
     assert error.code == "bad-arena"
 
 
-async def test_the_number_of_arenas_is_capped(connect):
+async def test_the_number_of_named_arenas_is_capped(connect):
     for i in range(4):
         await connect(f"P{i}", arena=f"room{i}")
     conn = await connect()

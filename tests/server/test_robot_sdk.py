@@ -80,6 +80,17 @@ async def test_a_robot_that_raises_is_reported_once_and_its_snake_keeps_going(se
     assert len(reports) == 1 and "RuntimeError: robot bug" in reports[0]
 
 
+async def test_a_robot_refused_a_new_arena_by_the_per_address_limit_stops(server, hub):
+    for i in range(hub.settings.arenas_per_address):  # this address holds all it may
+        hub.arenas.named(f"held-{i}", "127.0.0.1")
+    said: list[str] = []
+    report = await asyncio.wait_for(
+        play(Careful(), url(server), "Careful", arena="one-more", seconds=30,
+             say=said.append), 10)
+    assert report.refused[:1] == ["arena-limit"] and report.games == []
+    assert any("from one address" in line for line in said)
+
+
 async def test_the_robot_command_plays_an_example_robot(server):
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "snakepit", "robot", "snakepit.robots.examples.greedy:Greedy",

@@ -108,6 +108,9 @@ class Server(Child):
                 "--max-http-per-address", "0",  # its clients all come from 127.0.0.1
                 "--header-timeout",
                 str(o.header_timeout),
+                # The crowd's watchers name the pit-K they watch, which may open it before
+                # matchmaking does, up to six arenas from one address: no arena quota.
+                "--arenas-per-address", "0", "--new-arenas-per-minute", "0",
                 preexec_fn=pin_to(core), stdout=asyncio.subprocess.PIPE, stderr=log)
         self.port = await printed_port(self.proc, "the server")
 

@@ -83,7 +83,10 @@ class Target:
                     str(self.options.arena_size), "--log-level", "warning",
                     "--engine", self.options.engine,
                     "--bots", "0",  # every snake is a load-generator client
-                    "--max-per-address", "0",  # and they all come from 127.0.0.1
+                    # they all come from 127.0.0.1, and the watchers name the pit-K they
+                    # watch (which may open it): no per-address limits
+                    "--max-per-address", "0", "--arenas-per-address", "0",
+                    "--new-arenas-per-minute", "0",
                     "--max-http-per-address", "0"]
         else:
             args = ["-m", "snakepit.bench.baseline", "--tick-rate", str(self.options.tick_rate),

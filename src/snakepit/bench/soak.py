@@ -1,7 +1,8 @@
 """``snakepit soak``: thousands of legitimate clients for minutes while faults are injected.
 
 The server runs in its own process pinned to one core (as for ``snakepit bench``), with the
-production limits (8 WebSockets per address, 5 s header deadline). On the other core run
+production limits (8 WebSockets per address, 5 s header deadline; not the arena quota per
+address, since the watchers name the public arenas they watch). On the other core run
 the legitimate clients (one process; a share play, the rest watch) and the fault injector
 (:mod:`snakepit.bench.faults`, another process). The legitimate clients come from many
 loopback addresses (127.1.x.y, a few each), so they stay under the per-address limit and

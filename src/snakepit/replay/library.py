@@ -5,9 +5,12 @@ UTC start time, the arena and six random hex digits, e.g. ``20261125-143012-pit-
 ids sort by start time, and nothing that is not exactly such an id is ever turned into a
 path (:meth:`ReplayLibrary.path`), so no request can name a file outside the folder.
 
-Retention: when a recording starts, the oldest recordings beyond the newest ``keep`` are
-deleted (0: keep all); a recording still being written is never deleted. Files in the
-folder that are not named like recordings are left alone.
+Retention: nothing is ever deleted when a recording starts, so opening arenas (however
+many, however fast) can never push a finished game out of the library. A recording that
+ends with no person in it (bots only, or only watchers) is deleted as it ends. When a
+recording with a person in it ends, the oldest finished recordings beyond the newest
+``keep`` are deleted (0: keep all); recordings still being written are neither deleted nor
+counted. Files in the folder that are not named like recordings are left alone.
 
 Everything here that reads or deletes files is meant to run off the event loop: pruning
 runs in the recordings' writer thread, and the HTTP handlers call :meth:`summaries` and
@@ -106,20 +109,33 @@ class ReplayLibrary:
 
     def start(self, arena: str, world: World, tick_rate: float,
               full_every: int = FULL_EVERY) -> Recorder:
-        """A recorder for a new arena's world (its full digest every ``full_every`` ticks);
-        older recordings beyond ``keep`` go."""
+        """A recorder for a new arena's world (its full digest every ``full_every`` ticks).
+        Deletes nothing (see the module's docstring for when recordings go)."""
         replay_id = new_id(arena)
         recorder = Recorder(self.folder / f"{replay_id}{SUFFIX}", world, arena=arena,
                             tick_rate=tick_rate, writer=self.writer,
                             batch=max(1, round(tick_rate)), full_every=full_every,
                             version=self._version, on_close=self._ended)
         self._active[replay_id] = recorder
-        self.writer.call(self.prune)
         log.info("recording started id=%s", replay_id)
         return recorder
 
     def _ended(self, recorder: Recorder) -> None:
+        """A recording ended (its end marker, if any, is already queued for the disk): one
+        nobody played in is deleted; after one somebody played in, the library is pruned."""
         self._active.pop(recorder.id, None)
+        if recorder.people:
+            self.writer.call(self.prune)
+        else:
+            self.writer.call(lambda: self._delete(recorder.id, "nobody played"))
+
+    def _delete(self, replay_id: str, why: str) -> None:
+        try:
+            (self.folder / f"{replay_id}{SUFFIX}").unlink()
+        except FileNotFoundError:
+            pass
+        self._summaries.pop(replay_id, None)
+        log.info("recording deleted id=%s reason=%s", replay_id, why)
 
     def close(self) -> None:
         """Write everything asked for (blocks until it is on disk)."""
@@ -143,16 +159,14 @@ class ReplayLibrary:
         return sorted((n for n in names if is_replay_id(n)), reverse=True)
 
     def prune(self) -> list[str]:
-        """Delete the oldest recordings beyond the newest ``keep``, except those being
-        written; return the ids deleted."""
+        """Delete the oldest finished recordings beyond the newest ``keep`` finished ones
+        (those being written are neither deleted nor counted); return the ids deleted."""
         if self.keep == 0:
             return []
-        ids = self.ids()
         active = set(self._active)
+        finished = [replay_id for replay_id in self.ids() if replay_id not in active]
         removed = []
-        for replay_id in reversed(ids[self.keep:]):
-            if replay_id in active:
-                continue
+        for replay_id in reversed(finished[self.keep:]):
             try:
                 (self.folder / f"{replay_id}{SUFFIX}").unlink()
             except FileNotFoundError:

@@ -127,7 +127,8 @@ async def play(robot: Robot, url: str, name: str, *, arena: str | None = None,
             elif isinstance(message, Error):
                 report.refused.append(message.code)
                 say(f"refused ({message.code}): {message.message}")
-                if message.code in ("bad-name", "bad-protocol", "bad-arena", "no-arena"):
+                if message.code in ("bad-name", "bad-protocol", "bad-arena", "no-arena",
+                                    "arena-limit"):
                     break
     finally:
         if thinking is not None:

@@ -7,6 +7,12 @@ and a new one opens when all are full. Named arenas are opened by whoever names 
 (for a link such as ``/?arena=friday``) and are never used by matchmaking. Any arena can be
 watched. An arena nobody is in closes after a grace period.
 
+Opening an arena by naming it is bounded: per address by :class:`~.quota.ArenaQuota` (how
+many it holds open, how fast it opens new ones: ``arena-limit``), and for the whole process
+by ``max_arenas`` (``no-arena``), which counts only arenas opened by name. Matchmaking is
+never refused: a newcomer always gets a public arena, whatever named arenas exist (public
+arenas open only as people fill them, so they are bounded by the connections).
+
 Each arena ticks at its own phase within the tick period (spread by the golden ratio), so
 the process's fan-out is smooth rather than one burst per tick.
 """
@@ -17,11 +23,13 @@ import asyncio
 import itertools
 import logging
 import re
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from ..engine import Death, World
 from .metrics import Metrics
+from .quota import ArenaQuota
 from .stats import TickStats
 from .world_runner import WorldRunner
 
@@ -71,6 +79,8 @@ class Arenas:
         bot_level: str = "medium",
         metrics: Metrics | None = None,
         new_recorder: Callable[[str, World], Recorder | None] | None = None,
+        quota: ArenaQuota | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._new_world = new_world
         #: Makes the recorder of a new arena (its name, its world), when recording.
@@ -83,22 +93,47 @@ class Arenas:
         self._idle_grace = idle_grace
         self._on_game_over = on_game_over
         self._stats = stats
+        #: Most arenas opened by name (not by matchmaking) open at once.
         self.max_arenas = max_arenas
+        #: How many arenas one address may open by name, and how fast (no limit by default).
+        self.quota = quota if quota is not None else ArenaQuota(0, 0)
+        self._clock = clock
         self.runners: dict[str, WorldRunner] = {}
+        #: The arenas opened by name, each with the address that opened it (None: the
+        #: server itself, e.g. a benchmark).
+        self.by_name: dict[str, str | None] = {}
         self._tasks: dict[str, asyncio.Task[None]] = {}
         self._opened = itertools.count(0)
 
     def get(self, name: str) -> WorldRunner | None:
         return self.runners.get(name)
 
-    def named(self, raw: str) -> WorldRunner:
-        """The arena called ``raw``, opened now if it does not exist yet."""
+    def named(self, raw: str, address: str | None = None) -> WorldRunner:
+        """The arena called ``raw``, opened now (for ``address``) if it is not open: then
+        :class:`ArenaError` ``arena-limit`` if that address may open no more now, or
+        ``no-arena`` if ``max_arenas`` arenas opened by name are open. A ``pit-N`` that is
+        not open is opened as a public arena, but counts as opened by name."""
         name = arena_name(raw)
-        return self.runners.get(name) or self._open(name, public=bool(_PUBLIC.fullmatch(name)))
+        runner = self.runners.get(name)
+        if runner is not None:
+            return runner
+        now = self._clock()
+        if address is not None:
+            refusal = self.quota.refusal(address, now)
+            if refusal is not None:
+                raise ArenaError("arena-limit", refusal)
+        if len(self.by_name) >= self.max_arenas:
+            raise ArenaError("no-arena", "this server has as many named arenas as it can "
+                                         "hold: play in a public one (name no arena)")
+        runner = self._open(name, public=bool(_PUBLIC.fullmatch(name)))
+        self.by_name[name] = address
+        if address is not None:
+            self.quota.opened(address, now)
+        return runner
 
     def matchmake(self) -> WorldRunner:
         """The public arena with the most people that still has room for one more, or a
-        new one (bots do not count: they make way)."""
+        new one (bots do not count: they make way). Never refused."""
         open_ = [r for r in self.runners.values() if r.public and r.has_room]
         if open_:
             return max(open_, key=lambda r: (r.humans, -r.serial))
@@ -118,8 +153,6 @@ class Arenas:
             runner.post(frame)
 
     def _open(self, name: str, *, public: bool) -> WorldRunner:
-        if len(self.runners) >= self.max_arenas:
-            raise ArenaError("no-arena", "this server has as many arenas as it can hold")
         serial = next(self._opened)
         world = self._new_world()
         runner = WorldRunner(
@@ -149,6 +182,10 @@ class Arenas:
         if self.runners.get(runner.name) is runner:
             del self.runners[runner.name]
             self._tasks.pop(runner.name, None)
+            if runner.name in self.by_name:
+                address = self.by_name.pop(runner.name)
+                if address is not None:
+                    self.quota.closed(address)
             log.info("arena closed name=%s arenas=%d", runner.name, len(self.runners))
 
     async def finish(self) -> None:

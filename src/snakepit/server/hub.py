@@ -14,6 +14,7 @@ from ..settings import Settings
 from ..storage import SqliteScoreStore
 from .arenas import Arenas
 from .metrics import Metrics
+from .quota import ArenaQuota
 from .resume import Resumes
 from .scoreboard import Scoreboard
 from .stats import TickStats
@@ -45,7 +46,9 @@ class Hub:
                              on_game_over=self.scoreboard.record, stats=self.stats,
                              bot_fill=settings.bots, bot_level=settings.bot_level,
                              metrics=self.metrics,
-                             new_recorder=self._new_recorder if settings.record else None)
+                             new_recorder=self._new_recorder if settings.record else None,
+                             quota=ArenaQuota(settings.arenas_per_address,
+                                              settings.new_arenas_per_minute))
         self._ids = itertools.count(1)
         #: Sessions whose connection dropped, waiting to be resumed by token.
         self.resumes = Resumes(settings.resume_grace)

@@ -6,7 +6,9 @@ answers refused ones with an ``error`` message, and counts refusals in a row: af
 the connection's message allowance (a token bucket): a client that sends faster than
 that for long is asked to be closed with 1008 too. From its hello to its end, its game
 holds a seat at its address (guards.AddressCounter), which may end that address's oldest
-resume-pending game.
+resume-pending game. An arena that cannot be opened (:class:`ArenaError`: ``bad-arena``,
+``arena-limit``, ``no-arena``) is answered with an ``error`` on whatever path asked for it
+(hello, watch, join, a join again after dying); it never escapes the session.
 """
 
 from __future__ import annotations
@@ -153,16 +155,19 @@ class Session:
             self.refuse("out-of-place", _out_of_place(kind, client.phase))
             return
         self.strikes = 0
-        if isinstance(message, Hello):
-            self._hello(message)
-        elif isinstance(message, Join):
-            self._join()
-        elif isinstance(message, Watch):
-            self._enter_named_or_any(message.arena)
-        elif isinstance(message, Turn) and self.runner is not None:
-            self._turn(message, self.runner)
-        elif isinstance(message, Ping):
-            client.send(Pong(t=message.t))
+        try:
+            if isinstance(message, Hello):
+                self._hello(message)
+            elif isinstance(message, Join):
+                self._join()
+            elif isinstance(message, Watch):
+                self._enter_named_or_any(message.arena)
+            elif isinstance(message, Turn) and self.runner is not None:
+                self._turn(message, self.runner)
+            elif isinstance(message, Ping):
+                client.send(Pong(t=message.t))
+        except ArenaError as exc:  # every path that may open an arena ends here at worst
+            self.refuse(exc.code, exc.message)
 
     def _turn(self, turn: Turn, runner: WorldRunner) -> None:
         """Steer; a turn that names the tick it answers is checked against the clock of the
@@ -277,7 +282,12 @@ class Session:
         runner = self.runner
         assert runner is not None  # the phase table admits join only after hello
         if not runner.has_room and runner.public:
-            self._enter(self.arenas.matchmake())
+            try:
+                moved = self.arenas.matchmake()
+            except ArenaError as exc:
+                self.refuse(exc.code, exc.message)
+                return
+            self._enter(moved)
             runner = self.runner
             assert runner is not None
         error = runner.join(self.client)
@@ -290,7 +300,8 @@ class Session:
     def _enter_named_or_any(self, arena: str | None) -> bool:
         """Enter the named arena (opening it if needed) or the liveliest public one."""
         try:
-            runner = self.arenas.named(arena) if arena is not None else self.arenas.matchmake()
+            runner = (self.arenas.named(arena, self.client.peer) if arena is not None
+                      else self.arenas.matchmake())
         except ArenaError as exc:
             self.refuse(exc.code, exc.message)
             return False

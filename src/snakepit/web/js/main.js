@@ -360,7 +360,7 @@ net.on('error', (msg) => {
     ui.hideDeath();
     ui.showStart(true);
     ui.setNameError(text);
-  } else if (msg.code === 'bad-arena' || msg.code === 'no-arena') {
+  } else if (msg.code === 'bad-arena' || msg.code === 'no-arena' || msg.code === 'arena-limit') {
     watchPending = null;
     wantJoin = false;
     wantWatch = false;
