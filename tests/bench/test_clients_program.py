@@ -17,7 +17,7 @@ from snakepit.server import create_app
 from snakepit.server.app import CONNECTIONS
 from snakepit.settings import Settings
 
-pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler here")
+pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler or libwslay here")
 
 
 async def run_clients(port: int, players: int, watchers: int, arenas: int,
