@@ -7,11 +7,16 @@
    cannot avoid), so on a machine with one spare core the clients' side is this program:
    epoll, one read per frame, and only what the bench needs of each message.
 
-   Each connection: the WebSocket handshake on /ws, then a `hello`, then reading. Of every
-   text message it counts the bytes on the wire; of every `frame` message it also takes the
-   time stamp `"at":MS` (the server's wall clock when the tick ran) and adds the delay until
-   arrival to a histogram of 0.25 ms buckets (as snakepit.bench.histogram). Pings are
-   answered with pongs; the server's close frame is answered and the socket closed.
+   Each connection: the WebSocket handshake on /ws, then a `hello`, then reading. The frames
+   are wslay's (Debian's libwslay-dev, a small C WebSocket library; compile with -lwslay):
+   its frame layer, which neither buffers messages nor checks their UTF-8, as a load
+   generator need not; this program has no framing of its own, as Snakepit's Python
+   clients have none but snakepit.websocket's. wslay reads at most 4 KB at a time; a
+   longer payload is joined here. Of every text message it counts the bytes on the wire; of
+   every `frame` message it also takes the time stamp `"at":MS` (the server's wall clock
+   when the tick ran) and adds the delay until arrival to a histogram of 0.25 ms buckets
+   (as snakepit.bench.histogram). Pings are answered with pongs; the server's close frame
+   is answered and the socket closed.
 
    Watchers name their arena in the hello (pit-K, K = 1 + their number modulo ARENAS) and
    parse nothing else. Players send a hello without an arena (the server's matchmaking
@@ -56,6 +61,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <wslay/wslay.h>
 
 #define BUCKETS 8000
 #define BUCKET_MS 0.25
@@ -86,8 +92,13 @@ struct conn {
     enum dir dir;
     enum dir turn; /* the turn sent and not yet seen, or NONE */
     double turn_ms;
-    unsigned char *buf;
+    unsigned char *buf; /* the handshake's answer, then what came after it */
     size_t len, cap;
+    wslay_frame_context_ptr ws; /* from the upgrade on */
+    int drained;                /* the socket's last read took all there was */
+    int ended;                  /* the socket reached its end (or an error) */
+    unsigned char *msg;         /* the payload of the frame being read, so far */
+    size_t msg_len, msg_cap;
 };
 
 static struct conn *conns;
@@ -114,28 +125,18 @@ static int measuring(void) {
     return now >= window_start && now < window_end;
 }
 
-/* A masked frame from the client (the mask is zero: RFC 6455 asks for a mask, and a load
-   generator on 127.0.0.1 needs no protection from cache poisoning). */
-static void send_frame(struct conn *c, unsigned char opcode, const void *payload, size_t n) {
-    unsigned char out[8 + 256];
-    size_t head = 2;
-    if (n > 125) {
-        if (n > 255) return; /* nothing this program sends is longer */
-        out[1] = 0x80 | 126;
-        out[2] = (unsigned char)(n >> 8);
-        out[3] = (unsigned char)n;
-        head = 4;
-    } else {
-        out[1] = (unsigned char)(0x80 | n);
-    }
-    out[0] = 0x80 | opcode;
-    memset(out + head, 0, 4);
-    memcpy(out + head + 4, payload, n);
-    if (write(c->fd, out, head + 4 + n) < 0) { /* the connection is going: reading says so */ }
+/* One final frame from the client (masked: see ws_mask), in one write (see ws_send). */
+static void send_frame(struct conn *c, uint8_t opcode, const void *payload, size_t n) {
+    if (c->ws == NULL || n > 255) return; /* nothing this program sends is longer */
+    struct wslay_frame_iocb iocb = {.fin = 1, .opcode = opcode, .mask = 1, .payload_length = n,
+                                    .data = payload, .data_length = n};
+    /* wslay_frame_send returns the payload bytes it took (all of them: ws_send takes all)
+       and leaves iocb as it was: once is the whole frame. */
+    wslay_frame_send(c->ws, &iocb);
 }
 
 static void send_text(struct conn *c, const char *message) {
-    send_frame(c, 0x1, message, strlen(message));
+    send_frame(c, WSLAY_TEXT_FRAME, message, strlen(message));
 }
 
 static void finish(struct conn *c) {
@@ -148,6 +149,10 @@ static void finish(struct conn *c) {
     epoll_ctl(epfd, EPOLL_CTL_DEL, c->fd, NULL);
     close(c->fd);
     c->state = DONE;
+    if (c->ws != NULL) wslay_frame_context_free(c->ws);
+    c->ws = NULL;
+    free(c->msg);
+    c->msg = NULL;
     free(c->buf);
     c->buf = NULL;
     c->len = c->cap = 0;
@@ -319,50 +324,110 @@ static void text(struct conn *c, const unsigned char *p, size_t n, size_t wire) 
     }
 }
 
-/* Every whole frame in the buffer; what is left is the start of the next one. */
-static void frames_in(struct conn *c) {
-    size_t at = 0;
-    while (c->len - at >= 2 && c->state != DONE) {
-        unsigned char *b = c->buf + at;
-        unsigned opcode = b[0] & 0x0F;
-        uint64_t n = b[1] & 0x7F;
-        size_t head = 2;
-        if (n == 126) {
-            if (c->len - at < 4) break;
-            n = ((uint64_t)b[2] << 8) | b[3];
-            head = 4;
-        } else if (n == 127) {
-            if (c->len - at < 10) break;
-            n = 0;
-            for (int i = 0; i < 8; i++) n = (n << 8) | b[2 + i];
-            head = 10;
+/* wslay's callbacks: it reads and writes the socket through these. */
+static ssize_t ws_recv(uint8_t *buf, size_t len, int flags, void *user) {
+    (void)flags;
+    struct conn *c = user;
+    if (c->len > 0) { /* first what came with the handshake's answer */
+        size_t n = c->len < len ? c->len : len;
+        memcpy(buf, c->buf, n);
+        memmove(c->buf, c->buf + n, c->len - n);
+        c->len -= n;
+        if (c->len == 0) { /* the buffer's work is done */
+            free(c->buf);
+            c->buf = NULL;
+            c->cap = 0;
         }
-        if (n > (64u << 20)) { /* no server message is this long: a broken stream */
+        return (ssize_t)n;
+    }
+    if (c->drained) return -1; /* the last read took all there was: spare the system call */
+    ssize_t got = read(c->fd, buf, len);
+    if (got > 0) {
+        c->drained = (size_t)got < len;
+        return got;
+    }
+    if (!(got < 0 && (errno == EAGAIN || errno == EINTR))) c->ended = 1;
+    return -1; /* wslay: nothing more to read now */
+}
+
+/* wslay hands over a frame's header (flagged WSLAY_MSG_MORE) and then its payload: both
+   are gathered here and written at once, one system call a frame. Each piece is taken
+   whole, whatever the write does: a failed write means the connection is going, which
+   reading says (and wslay's frame layer is never left halfway through a frame). Nothing
+   this program sends is longer than `out`. */
+static ssize_t ws_send(const uint8_t *data, size_t len, int flags, void *user) {
+    static uint8_t out[512];
+    static size_t used;
+    struct conn *c = user;
+    if (used + len > sizeof out) len = sizeof out - used; /* never: see above */
+    memcpy(out + used, data, len);
+    used += len;
+    if (!(flags & WSLAY_MSG_MORE)) {
+        if (write(c->fd, out, used) < 0) { /* the connection is going: reading says so */ }
+        used = 0;
+    }
+    return (ssize_t)len;
+}
+
+/* The mask is zero: RFC 6455 asks for a mask, and a load generator on 127.0.0.1 needs no
+   protection from cache poisoning. */
+static int ws_mask(uint8_t *buf, size_t len, void *user) {
+    (void)user;
+    memset(buf, 0, len);
+    return 0;
+}
+
+static const struct wslay_frame_callbacks WS_CALLBACKS = {
+    .recv_callback = ws_recv, .send_callback = ws_send, .genmask_callback = ws_mask,
+};
+
+/* A whole frame from the server. */
+static void frame(struct conn *c, uint8_t opcode, const unsigned char *p, size_t n) {
+    if (opcode == WSLAY_TEXT_FRAME) {
+        text(c, p, n, n + (n < 126 ? 2 : n < 65536 ? 4 : 10));
+    } else if (opcode == WSLAY_PING) {
+        send_frame(c, WSLAY_PONG, p, n);
+    } else if (opcode == WSLAY_CONNECTION_CLOSE) { /* the server's, or its answer to ours */
+        if (c->state == OPEN) {
+            if (measuring()) closed_by_server++;
+            send_frame(c, WSLAY_CONNECTION_CLOSE, p, n < 2 ? n : 2);
+        }
+        c->state = CLOSING;
+        finish(c);
+    }
+}
+
+/* Every frame readable now. A frame's payload may come in pieces; a text frame is parsed
+   where it lies when it came whole (the usual case), else once its pieces are joined. */
+static void frames_in(struct conn *c) {
+    c->drained = 0;
+    while (c->state == OPEN || c->state == CLOSING) {
+        struct wslay_frame_iocb iocb;
+        ssize_t r = wslay_frame_recv(c->ws, &iocb);
+        if (r == WSLAY_ERR_WANT_READ) break;
+        if (r < 0 || iocb.payload_length > (64u << 20)) { /* a broken stream */
             errors++;
             c->state = CLOSING;
             finish(c);
             return;
         }
-        if (c->len - at < head + n) break;
-        unsigned char *payload = b + head;
-        if (opcode == 0x1) {
-            text(c, payload, n, head + n);
-        } else if (opcode == 0x9) {
-            send_frame(c, 0xA, payload, n < 125 ? n : 125);
-        } else if (opcode == 0x8) { /* the server's close, or its answer to ours */
-            if (c->state == OPEN) {
-                if (measuring()) closed_by_server++;
-                send_frame(c, 0x8, payload, n < 2 ? n : 2);
-            }
-            c->state = CLOSING;
-            at += head + n;
-            finish(c);
-            return;
+        if (c->msg_len == 0 && iocb.data_length == iocb.payload_length) {
+            frame(c, iocb.opcode, iocb.data, iocb.data_length);
+            continue;
         }
-        at += head + n;
+        if (c->msg_len + iocb.data_length > c->msg_cap) {
+            c->msg_cap = c->msg_len + iocb.data_length;
+            c->msg = realloc(c->msg, c->msg_cap);
+            if (c->msg == NULL) { perror("realloc"); exit(1); }
+        }
+        memcpy(c->msg + c->msg_len, iocb.data, iocb.data_length);
+        c->msg_len += iocb.data_length;
+        if (c->msg_len == iocb.payload_length) {
+            c->msg_len = 0;
+            frame(c, iocb.opcode, c->msg, (size_t)iocb.payload_length);
+        }
     }
-    memmove(c->buf, c->buf + at, c->len - at);
-    c->len -= at;
+    if (c->ended && c->state != DONE) finish(c);
 }
 
 static void handshake_in(struct conn *c) {
@@ -374,7 +439,16 @@ static void handshake_in(struct conn *c) {
     }
     size_t used = (size_t)(end + 4 - c->buf);
     memmove(c->buf, c->buf + used, c->len - used);
-    c->len -= used;
+    c->len -= used; /* what is left, frames, wslay takes first (see ws_recv) */
+    if (c->len == 0) {
+        free(c->buf);
+        c->buf = NULL;
+        c->cap = 0;
+    }
+    if (wslay_frame_context_init(&c->ws, &WS_CALLBACKS, c) != 0) {
+        fprintf(stderr, "clients: out of memory\n");
+        exit(1);
+    }
     c->state = OPEN;
     upgraded++;
     char hello[128];
@@ -394,7 +468,11 @@ static void handshake_in(struct conn *c) {
 }
 
 static void readable(struct conn *c) {
-    for (;;) {
+    if (c->state == OPEN || c->state == CLOSING) { /* wslay reads the socket itself */
+        frames_in(c);
+        return;
+    }
+    for (;;) { /* the handshake's answer */
         if (c->cap - c->len < 4096) {
             c->cap = c->cap ? c->cap * 2 : 8192;
             c->buf = realloc(c->buf, c->cap);
@@ -409,13 +487,11 @@ static void readable(struct conn *c) {
         }
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) break;
         /* End of stream, or an error: what came before it still counts. */
-        if (c->state == HANDSHAKE) handshake_in(c);
-        else if (c->state == OPEN || c->state == CLOSING) frames_in(c);
+        handshake_in(c); /* which reads the frames that came with it */
         finish(c);
         return;
     }
-    if (c->state == HANDSHAKE) handshake_in(c);
-    else if (c->state == OPEN || c->state == CLOSING) frames_in(c);
+    handshake_in(c);
 }
 
 static void connected(struct conn *c, const char *host, int port) {
@@ -551,7 +627,7 @@ int main(int argc, char **argv) {
     for (int i = 0; i < count; i++) /* goodbye, and wait (a little) for the answers */
         if (conns[i].state == OPEN) {
             unsigned char code[2] = {1000 >> 8, 1000 & 0xFF};
-            send_frame(&conns[i], 0x8, code, 2);
+            send_frame(&conns[i], WSLAY_CONNECTION_CLOSE, code, 2);
             conns[i].state = CLOSING;
         }
     double deadline = monotonic() + 5;

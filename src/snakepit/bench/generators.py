@@ -146,16 +146,22 @@ def rss_bytes(pid: int) -> int:
     return 0
 
 
+CLIENTS_FLAGS = ("-lwslay",)
+"""What ``clients.c`` is compiled with after its source: Debian's libwslay (libwslay-dev)."""
+
+
 @functools.cache
 def clients_program() -> Path | None:
-    """The C clients (``clients.c``), compiled once with the machine's C compiler (``$CC``,
-    else ``cc``) into the user's cache folder (``$XDG_CACHE_HOME/snakepit``, else
-    ``~/.cache/snakepit``); None where there is no compiler, and the Python load generator
-    plays and watches instead."""
+    """The C clients (``clients.c``, whose WebSocket frames are wslay's), compiled once with
+    the machine's C compiler (``$CC``, else ``cc``) against libwslay into the user's cache
+    folder (``$XDG_CACHE_HOME/snakepit``, else ``~/.cache/snakepit``); None where there is no
+    compiler or no libwslay (Debian: ``apt-get install libwslay-dev``), and the Python load
+    generator plays and watches instead."""
     source = Path(__file__).with_name("clients.c")
-    code = source.read_bytes()
+    # The binary is named for its source and its flags: a change to either compiles anew.
+    key = source.read_bytes() + b"\0" + " ".join(CLIENTS_FLAGS).encode()
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "snakepit"
-    binary = cache / f"clients-{hashlib.sha256(code).hexdigest()[:12]}"
+    binary = cache / f"clients-{hashlib.sha256(key).hexdigest()[:12]}"
     if binary.exists():
         return binary
     compiler = shutil.which(os.environ.get("CC", "cc"))
@@ -163,11 +169,11 @@ def clients_program() -> Path | None:
         return None
     cache.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = binary.with_suffix(f".{os.getpid()}")
-    done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source)],
+    done = subprocess.run([compiler, "-O2", "-o", str(partial), str(source), *CLIENTS_FLAGS],
                           capture_output=True, text=True)
     if done.returncode != 0:
-        print(f"bench: clients.c did not compile, the clients are Python:\n{done.stderr}",
-              file=sys.stderr)
+        print("bench: clients.c did not compile (it needs a C compiler and Debian's "
+              f"libwslay-dev), the clients are Python:\n{done.stderr}", file=sys.stderr)
         return None
     partial.replace(binary)  # whole or not at all, should two benches compile at once
     return binary

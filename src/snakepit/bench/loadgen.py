@@ -4,10 +4,10 @@ Players speak the real protocol: hello, join, steer away from walls, join again 
 each death (and at the next frame after a join refused for want of room); they find their
 own head in each frame and time each turn until the frame that shows it. Spectators read
 only what they must: every message's size and each frame's time stamp (``at``, server
-wall clock in ms), from which the fan-out delay is measured. (The
-bench's clients are the C program ``clients.c`` where a C compiler is at hand: the same
-players and watchers, reading a frame for a fraction of what this process spends; these
-are the fallback, and the model it follows.)
+wall clock in ms), from which the fan-out delay is measured. (The bench's clients are the
+C program ``clients.c`` where a C compiler and libwslay are at hand: the same players and
+watchers, reading a frame for a fraction of what this process spends; these are the
+fallback, and the model it follows.)
 
 Run by ``snakepit bench``: it connects its clients, prints ``ready N``, reads the window to
 measure (``go START END``, ``time.monotonic()`` seconds) from its standard input, and prints
