@@ -16,7 +16,6 @@ import pytest
 from snakepit.client import Connection
 from snakepit.protocol.messages import Ping
 from snakepit.server import create_app
-from snakepit.server.app import HUB
 from snakepit.settings import Settings
 
 from .playing import play, until
@@ -185,7 +184,7 @@ async def test_a_finished_games_recording_is_kept_however_many_arenas_are_opened
         snakepit_server, tmp_path):
     app = create_app(limited(tmp_path, keep_recordings=1, arena_grace=0.2, max_arenas=8))
     server = await snakepit_server(app)
-    hub = app[HUB]
+    hub = app.hub
     url = str(server.make_url("/ws"))
     async with opened(url) as player:
         await player.hello("Player", arena="final")

@@ -15,7 +15,6 @@ import aiohttp
 import pytest
 
 from snakepit.client import Connection
-from snakepit.server.app import CONNECTIONS, SOCKETS
 from snakepit.settings import Settings
 
 from .playing import play, until
@@ -71,9 +70,9 @@ async def connect_from(server):
 
 async def drop_and_wait(server, conn: Connection) -> None:
     """Drop ``conn`` and wait until the server has noticed (its socket is gone)."""
-    before = len(server.app[SOCKETS])
+    before = len(server.app.sockets)
     drop(conn)
-    await eventually(lambda: len(server.app[SOCKETS]) < before)
+    await eventually(lambda: len(server.app.sockets) < before)
 
 
 async def resume(conn: Connection, name: str, token: str):
@@ -126,7 +125,7 @@ async def test_a_resume_within_the_grace_moves_the_seat_and_counts_once(server, 
     welcome = await resume(back, "Ada", token)
     assert welcome.token == token
     await until(back, "snapshot")
-    addresses = server.app[CONNECTIONS].addresses
+    addresses = server.app.connections.addresses
     assert (addresses.seats("127.0.0.1"), addresses.ghosts("127.0.0.1")) == (1, 0)
     # Two more games fill the address exactly: nobody is ended, and the next socket is refused.
     others = [await connect(name) for name in ("Bob", "Cy")]
@@ -160,7 +159,7 @@ async def test_a_resume_from_another_address_takes_the_seat_there(
     back = await connect_from("127.0.0.2")  # the phone left the Wi-Fi for the mobile network
     welcome = await resume(back, "Ada", token)
     assert welcome.token == token
-    addresses = server.app[CONNECTIONS].addresses
+    addresses = server.app.connections.addresses
     assert (addresses.seats("127.0.0.1"), addresses.seats("127.0.0.2")) == (0, 1)
 
 
@@ -169,7 +168,7 @@ async def test_a_ghost_whose_grace_ends_gives_its_seat_back(server, hub, connect
     ada = await connect("Ada")
     await play(ada)
     await drop_and_wait(server, ada)
-    addresses = server.app[CONNECTIONS].addresses
+    addresses = server.app.connections.addresses
     assert (addresses.seats("127.0.0.1"), addresses.ghosts("127.0.0.1")) == (1, 1)
     await eventually(lambda: names_in_play(hub) == [])  # the grace is over: Ada's game ends
     assert addresses.seats("127.0.0.1") == 0
