@@ -33,7 +33,7 @@ class Transport:
 
     def __init__(self) -> None:
         self.written: list[bytes] = []
-        self.closed = self.aborted = False
+        self.closed = self.aborted = self.eof = False
         self.protocol: asyncio.Protocol | None = None
         self.reading = True
 
@@ -45,6 +45,17 @@ class Transport:
 
     def abort(self) -> None:
         self.aborted = True
+
+    def can_write_eof(self) -> bool:
+        return True
+
+    def write_eof(self) -> None:
+        self.eof = True
+
+    @property
+    def hung_up(self) -> bool:
+        """Closed, or (after a broken frame) our side ended and nothing more read."""
+        return self.closed or (self.eof and not self.reading)
 
     def set_protocol(self, protocol: asyncio.Protocol) -> None:
         self.protocol = protocol
@@ -169,7 +180,7 @@ async def test_a_broken_frame_closes_with_its_code_and_nothing_after_is_read(pai
     assert handler.errors == [code]
     assert handler.texts == []
     assert transport.frames()[-1].code == code
-    assert transport.closed
+    assert transport.hung_up
     socket.connection_lost(None)
     assert handler.closed == [code]
 
@@ -319,7 +330,7 @@ async def test_a_stream_of_frames_that_are_not_messages_spends_the_allowance_and
         await asyncio.sleep(0)
     assert handler.errors == [1008]
     assert transport.frames()[-1].code == 1008
-    assert transport.closed
+    assert transport.hung_up
     assert len([f for f in transport.frames() if isinstance(f, Pong)]) <= 12
 
 
@@ -333,7 +344,7 @@ async def test_a_handler_that_raises_closes_the_connection_with_1011_and_logs_it
     handler.on_text = broken  # type: ignore[method-assign]
     with caplog.at_level(logging.ERROR, "snakepit.http"):
         socket.data_received(client_frame(b"boom"))
-    assert transport.frames()[-1].code == 1011 and transport.closed
+    assert transport.frames()[-1].code == 1011 and transport.hung_up
     assert "handler failed" in caplog.text
 
 
