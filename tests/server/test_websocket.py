@@ -353,3 +353,17 @@ async def test_frames_after_a_close_frame_in_the_same_read_are_not_handed_over(p
     socket.data_received(client_frame(b"before") + close_frame(1000, mask=b"abcd")
                          + client_frame(b"after"))
     assert handler.texts == ["before"]
+
+
+async def test_a_ping_is_answered_before_the_reply_to_a_message_that_ends_after_it(pair):
+    """Autobahn 5.6 and 5.19: a ping between the fragments of a message gets its pong
+    before anything the message's handler writes, and pings before a message get theirs
+    before its reply too."""
+    socket, transport, handler = pair
+    handler.on_text = lambda text: socket.write(text_frame(f"echo {text}".encode()))
+    socket.data_received(client_frame(b"a", fin=False) + client_frame(b"1", opcode=9)
+                         + client_frame(b"b", opcode=0) + client_frame(b"2", opcode=9)
+                         + client_frame(b"c"))
+    answers = transport.frames()
+    assert [type(a).__name__ for a in answers] == ["Pong", "Text", "Pong", "Text"]
+    assert answers[1].text == "echo ab" and answers[3].text == "echo c"

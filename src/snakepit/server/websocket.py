@@ -203,16 +203,21 @@ class WebSocket(asyncio.Protocol):
         if overhead and self.allowance is not None and not self.allowance.take(overhead) \
                 and ws.state is not State.CLOSED:
             return self._fail(POLICY_VIOLATION, "too many frames (pings, pongs or fragments)")
+        pongs: list[bytes] = []  # the answers to pings, written before what follows them
         try:
             for event in events:
+                if type(event) is Ping:
+                    pongs.append(encode_frame(OP_PONG, event.payload))
+                    continue
+                if pongs:  # in one write, after the replies to the messages before them
+                    self.write(b"".join(pongs))
+                    pongs.clear()
                 if type(event) is Text:
                     if self.handler is not None and not self.closing:
                         self.handler.on_text(event.text)
                 elif isinstance(event, Binary):
                     if self.handler is not None and not self.closing:
                         self.handler.on_binary(event.data)
-                elif type(event) is Ping:  # after the replies to the messages before it
-                    self.write(encode_frame(OP_PONG, event.payload))
                 elif isinstance(event, Close):
                     self._peer_closed(event.code)
                 elif isinstance(event, Failure):
@@ -221,6 +226,8 @@ class WebSocket(asyncio.Protocol):
         except Exception:  # a bug of ours, not the peer's: it must not reach the loop
             log.exception("handler failed peer=%s", self.peer)
             return self._fail(INTERNAL_ERROR, "internal error")
+        if pongs:
+            self.write(b"".join(pongs))
         self._flush()
         if ws.state is State.CLOSED:
             if self._broken:
