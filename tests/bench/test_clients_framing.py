@@ -1,31 +1,57 @@
 """The bench's C clients (clients.c) read frames however the bytes arrive: a frame split
 across several reads (even inside its header), a payload longer than one read takes, a
-ping cut in two, a ping in the same read as the handshake's answer. Against a scripted server on 127.0.0.1 that writes exactly such pieces."""
+ping cut in two, a ping in the same read as the handshake's answer. Against a scripted
+server on 127.0.0.1 that writes exactly such pieces (its frames made and read by
+snakepit.websocket)."""
 
 from __future__ import annotations
 
 import asyncio
 import json
-import struct
 import time
 
 import pytest
 
 from snakepit.bench.generators import clients_program
+from snakepit.websocket import (
+    OP_PING,
+    Close,
+    Connection,
+    Event,
+    Pong,
+    Role,
+    Text,
+    close_frame,
+    encode_frame,
+    text_frame,
+)
 
-pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler or libwslay here")
+pytestmark = pytest.mark.skipif(clients_program() is None,
+                                reason="no C compiler or libwslay here")
 
 
-async def read_client_frame(reader: asyncio.StreamReader) -> tuple[int, bytes]:
-    """One masked frame from the client: its opcode and unmasked payload."""
-    head = await reader.readexactly(2)
-    length = head[1] & 0x7F
-    if length == 126:
-        length = struct.unpack("!H", await reader.readexactly(2))[0]
-    assert head[1] & 0x80, "a client's frames are masked"
-    mask = await reader.readexactly(4)
-    payload = await reader.readexactly(length)
-    return head[0] & 0x0F, bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+class ClientFrames:
+    """What the client sends, read as the server side of the connection reads it."""
+
+    def __init__(self, reader: asyncio.StreamReader) -> None:
+        self.reader = reader
+        self.connection = Connection(Role.SERVER)  # the client's frames must be masked
+        self.pending: list[Event] = []
+
+    async def next(self) -> tuple[int, bytes]:
+        """The next frame's opcode and payload."""
+        while not self.pending:
+            data = await self.reader.read(65536)
+            assert data, "the client closed the socket"
+            self.connection.receive_data(data)
+            self.pending = self.connection.events()
+        event = self.pending.pop(0)
+        if isinstance(event, Text):
+            return 0x1, event.text.encode()
+        if isinstance(event, Pong):
+            return 0xA, event.payload
+        assert isinstance(event, Close), event
+        return 0x8, event.code.to_bytes(2, "big")
 
 
 async def test_a_frame_in_pieces_and_longer_than_a_read_is_counted_once(tmp_path):
@@ -38,16 +64,17 @@ async def test_a_frame_in_pieces_and_longer_than_a_read_is_counted_once(tmp_path
         await reader.readuntil(b"\r\n\r\n")
         writer.write(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
                      b"Connection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n"
-                     b"\x89\x02hi")  # a ping in the same write as the handshake's answer
-        seen.append(await read_client_frame(reader))  # the hello
-        seen.append(await read_client_frame(reader))  # its pong
+                     + encode_frame(OP_PING, b"hi"))  # in the same write as the answer
+        frames = ClientFrames(reader)
+        seen.append(await frames.next())  # the hello
+        seen.append(await frames.next())  # its pong
         await went.wait()
         await asyncio.sleep(0.2)  # inside the window
         text = json.dumps({"type": "frame", "at": int(time.time() * 1000),
                            "pad": "x" * 10_000}, separators=(",", ":")).encode()
-        frame = b"\x81\x7e" + struct.pack("!H", len(text)) + text
+        frame = text_frame(text)  # the 16-bit length form
         frame_bytes = len(frame)
-        ping = b"\x89\x04ping"
+        ping = encode_frame(OP_PING, b"ping")
         # The frame's header cut after one byte, its payload in three pieces, then a
         # ping cut in two.
         for piece in (frame[:1], frame[1:3000], frame[3000:7000], frame[7000:] + ping[:3],
@@ -55,9 +82,9 @@ async def test_a_frame_in_pieces_and_longer_than_a_read_is_counted_once(tmp_path
             writer.write(piece)
             await writer.drain()
             await asyncio.sleep(0.05)
-        seen.append(await read_client_frame(reader))  # the pong
-        seen.append(await read_client_frame(reader))  # the goodbye
-        writer.write(b"\x88\x02\x03\xe8")
+        seen.append(await frames.next())  # the pong
+        seen.append(await frames.next())  # the goodbye
+        writer.write(close_frame(1000))
         await writer.drain()
         writer.close()
 

@@ -16,7 +16,8 @@ from snakepit.bench.generators import clients_program
 from snakepit.server import create_app
 from snakepit.settings import Settings
 
-pytestmark = pytest.mark.skipif(clients_program() is None, reason="no C compiler or libwslay here")
+pytestmark = pytest.mark.skipif(clients_program() is None,
+                                reason="no C compiler or libwslay here")
 
 
 async def run_clients(port: int, players: int, watchers: int, arenas: int,

@@ -12,7 +12,7 @@ import re
 
 import aiohttp
 
-from snakepit.websocket import accept_key
+from snakepit.websocket import OP_TEXT, ZERO_MASK, accept_key, encode_frame
 
 KEY = base64.b64encode(os.urandom(16)).decode()
 
@@ -50,8 +50,8 @@ def statuses(answer: bytes) -> list[int]:
 
 
 def masked(payload: bytes) -> bytes:
-    """A client's text frame (mask of zeros: the payload as it is)."""
-    return bytes((0x81, 0x80 | len(payload))) + b"\0\0\0\0" + payload
+    """A client's text frame."""
+    return encode_frame(OP_TEXT, payload, mask=ZERO_MASK)
 
 
 async def test_an_upgrade_is_answered_with_101_and_the_accept_key(server):
