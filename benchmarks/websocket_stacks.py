@@ -10,7 +10,7 @@ mode, pinned to the second core):
 - **B** Snakepit's own: the request read by h11, a 101 written through h11, then
   :class:`snakepit.server.websocket.WebSocket` (framing by :mod:`snakepit.websocket`);
 - **C** websockets' sans-I/O ``ServerProtocol`` under a small asyncio protocol of ours
-  (needs ``pip install websockets``; skipped when it is not importable).
+  (``pip install -e '.[bench]'`` brings websockets; skipped when it is not importable).
 
 In all three the per-tick fan-out is the same: a frame built once per group of 64 clients
 (an arena) and tick, written with ``transport.write(frame)`` to each of them, the groups'

@@ -243,8 +243,9 @@ class HttpConnection(asyncio.Protocol):
                      request.header("host"))
             self.server.on_refuse("unknown-host")
             self._keep_alive = False
-            self._send(request, text_response(421, "this server does not answer for that "
-                                                   "host name\n"))
+            self._send(request, text_response(
+                421, "this server does not answer for that host name (its operator can "
+                     "add it: snakepit serve --allowed-host NAME)\n"))
             return
         if request.method not in ("GET", "HEAD"):
             self._keep_alive = False
