@@ -7,7 +7,7 @@ nothing is left. Any exception is a finding; so is an outcome the framing does n
 a close code outside 1002/1007/1009, or bytes sent back that a peer could not parse).
 libFuzzer starts from a small corpus of valid frames and mutates from there.
 
-    .venv/bin/pip install atheris
+    .venv/bin/pip install -e '.[fuzz]'
     .venv/bin/python tools/fuzz_websocket.py -runs=1000000 -max_len=4096
 
 docs/reliability.md has the figures of the last run.
