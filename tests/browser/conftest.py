@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,21 +26,32 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def server_url(tmp_path_factory) -> str:
-    data = tmp_path_factory.mktemp("browser-data")
+@contextmanager
+def serving(data: Path, *flags: str) -> Iterator[tuple[str, subprocess.Popen]]:
+    """A `snakepit serve` process on a free port of 127.0.0.1 with ``flags`` (15 ticks a
+    second, seed 3, unless they say otherwise), its data in ``data``: the address it
+    printed and the process, which is ended afterwards if still running."""
     proc = subprocess.Popen(
         [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3", "--bots", "0"],
+         "--seed", "3", *flags],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
-    assert proc.stdout is not None
-    line = proc.stdout.readline()
-    match = re.search(r"open (http://\S+/) in a browser", line)
-    assert match, line
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(timeout=20)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        match = re.search(r"open (http://\S+/) in a browser", line)
+        assert match, line
+        yield match.group(1), proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def server_url(tmp_path_factory) -> Iterator[str]:
+    with serving(tmp_path_factory.mktemp("browser-data"), "--bots", "0") as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -10,14 +10,13 @@ survives on its own.
 from __future__ import annotations
 
 import re
-import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from .conftest import SNAKEPIT, Tab
+from .conftest import Tab, serving
 from .test_page import KEYS, LABEL, start_playing
 
 WIDTH, HEIGHT = 60, 40  # the world size of `snakepit serve` (the fixture keeps the default)
@@ -196,20 +195,11 @@ def test_a_link_with_a_bad_arena_name_says_so_and_play_still_works(open_page, se
 
 
 @pytest.fixture(scope="module")
-def one_player_server_url(tmp_path_factory) -> str:
+def one_player_server_url(tmp_path_factory) -> Iterator[str]:
     """A server whose arenas take one player each, so a second player is moved on."""
-    data = tmp_path_factory.mktemp("browser-data-one")
-    proc = subprocess.Popen(
-        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3", "--bots", "0", "--max-players", "1", "--world-size", "100x100"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert proc.stdout is not None
-    match = re.search(r"open (http://\S+/) in a browser", proc.stdout.readline())
-    assert match
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("browser-data-one"), "--bots", "0", "--max-players", "1",
+                 "--world-size", "100x100") as (url, _):
+        yield url
 
 
 def test_playing_from_a_full_public_arena_moves_to_a_fresh_one(browser: Browser,
@@ -249,20 +239,11 @@ def test_playing_from_a_full_public_arena_moves_to_a_fresh_one(browser: Browser,
 
 
 @pytest.fixture(scope="module")
-def one_arena_each_server_url(tmp_path_factory) -> str:
+def one_arena_each_server_url(tmp_path_factory) -> Iterator[str]:
     """A server where one address may hold one arena it opened by name."""
-    data = tmp_path_factory.mktemp("browser-data-quota")
-    proc = subprocess.Popen(
-        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3", "--bots", "0", "--arenas-per-address", "1"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert proc.stdout is not None
-    match = re.search(r"open (http://\S+/) in a browser", proc.stdout.readline())
-    assert match
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("browser-data-quota"), "--bots", "0",
+                 "--arenas-per-address", "1") as (url, _):
+        yield url
 
 
 def test_a_link_to_one_arena_too_many_says_which_limit_and_play_still_works(

@@ -2,31 +2,20 @@
 
 from __future__ import annotations
 
-import re
-import subprocess
+from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from .conftest import SNAKEPIT
+from .conftest import serving
 from .test_page import start_playing
 
 
 @pytest.fixture(scope="module")
-def bots_server_url(tmp_path_factory) -> str:
+def bots_server_url(tmp_path_factory) -> Iterator[str]:
     """A server that fills its arenas with bots up to 3 snakes."""
-    data = tmp_path_factory.mktemp("browser-data-bots")
-    proc = subprocess.Popen(
-        [SNAKEPIT, "serve", "--port", "0", "--data-dir", str(data), "--tick-rate", "15",
-         "--seed", "3", "--bots", "3", "--bot-level", "easy"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )
-    assert proc.stdout is not None
-    match = re.search(r"open (http://\S+/) in a browser", proc.stdout.readline())
-    assert match
-    yield match.group(1)
-    proc.terminate()
-    proc.wait(timeout=20)
+    with serving(tmp_path_factory.mktemp("browser-data-bots"), "--bots", "3", "--bot-level", "easy") as (url, _):
+        yield url
 
 
 def test_bots_play_in_a_quiet_arena_marked_as_bots_and_make_way_for_a_player(
