@@ -306,3 +306,44 @@ async def test_a_query_number_out_of_range_is_clamped(server, query):
     assert status == 200
     figures = json.loads(body)
     assert figures["now"] > 0
+
+
+# Rows 5 and 8 again: pipelined requests from a client that never reads its answers.
+def unread(host: str, port: int, data: bytes) -> socket.socket:
+    """A socket with a small receive buffer that sends ``data`` and reads nothing."""
+    sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    sock.connect((host, port))
+    sock.setblocking(False)
+    try:
+        sock.send(data)
+    except BlockingIOError:
+        pass
+    return sock
+
+
+async def test_answers_a_client_does_not_read_are_bounded(server, honest):
+    burst = request("/static/js/main.js") * 2000
+    sock = unread(server.host, server.port, burst)
+    try:
+        await asyncio.sleep(1)  # the server answers what it can meanwhile
+        waiting = sum(c._transport.get_write_buffer_size() for c in server.app.http.open
+                      if c._transport is not None)
+        assert waiting < 1 << 20  # far less than the 2,000 answers asked for
+    finally:
+        sock.close()
+    await still_playing(honest)
+
+
+async def test_a_closed_socket_keeps_its_slot_until_its_answers_are_taken(snakepit_server,
+                                                                          settings):
+    server = await snakepit_server(create_app(dataclasses.replace(
+        settings, max_http_per_address=4)))
+    closing = request("/static/js/main.js") * 1000 + request("/", "Connection: close")
+    held = [unread(server.host, server.port, closing) for _ in range(4)]
+    try:
+        await asyncio.sleep(0.5)
+        assert await status_of(server, request("/healthz")) == 429
+    finally:
+        for sock in held:
+            sock.close()

@@ -186,3 +186,25 @@ async def test_a_failing_handler_gets_500_and_the_server_goes_on(server):
     server.app.router.add("/broken", broken)
     answer = await exchange(server, get("/broken") + get("/healthz"))
     assert statuses(answer) == [500, 200]
+
+
+async def test_a_client_that_half_closes_gets_its_answer_and_then_the_end(server):
+    """The answer to an asynchronous handler (/healthz), then the server closes too,
+    without waiting for the keep-alive deadline (30 s)."""
+    reader, writer = await asyncio.open_connection(server.host, server.port)
+    try:
+        writer.write(get("/healthz"))
+        writer.write_eof()
+        answer = await asyncio.wait_for(reader.read(), 10)  # all of it, to the end
+    finally:
+        writer.close()
+    assert statuses(answer) == [200]
+
+
+async def test_a_304_has_no_content_length(server):
+    async with aiohttp.ClientSession() as http:
+        async with http.get(server.make_url("/")) as response:
+            etag = response.headers["ETag"]
+    answer = await exchange(server, get("/", f"If-None-Match: {etag}"))
+    assert statuses(answer) == [304]
+    assert b"content-length" not in answer.lower()

@@ -1,9 +1,11 @@
 """Every TCP connection of the server, from its first byte: HTTP/1.1 parsed by h11 (one
 implementation owns the socket until it becomes a WebSocket, and then the WebSocket does).
 
-- **One request at a time, in order.** Pipelined requests are buffered (reading pauses
-  past ``BUFFER_LIMIT`` bytes) and answered one after the other, each in its own turn of
-  the event loop, so a burst of them on one socket never holds up the arenas.
+- **One request at a time, in order.** Pipelined requests are answered one after the
+  other, each in its own turn of the event loop, so a burst of them on one socket never
+  holds up the arenas. Reading pauses while a request is being answered (at most one
+  read's worth waits), and while more than ``WRITE_LIMIT`` bytes of answers wait for a
+  peer that does not read them.
 - **Upgrades.** A request to one of the ``upgrades`` paths that asks for an upgrade is
   answered by its route: a :class:`~.web.Response` (a refusal: sent, then the connection is
   closed) or a :class:`Switch` (101; the connection is handed over, with any bytes that
@@ -40,8 +42,10 @@ log = logging.getLogger("snakepit.http")
 
 #: Bytes a request's head may take; a longer one gets 431.
 HEAD_LIMIT = 16 * 1024
-#: Pipelined bytes buffered behind the request being answered before reading pauses.
-BUFFER_LIMIT = 64 * 1024
+#: Bytes of answers waiting for the peer past which no further request is answered.
+WRITE_LIMIT = 64 * 1024
+#: Seconds a closing connection has to take its last answer before it is aborted.
+DRAIN_GRACE = 10.0
 #: Seconds a closing server lets running requests finish.
 CLOSE_GRACE = 2.0
 
@@ -141,6 +145,7 @@ class HttpConnection(asyncio.Protocol):
         self._task: asyncio.Task[None] | None = None
         self._scheduled = False
         self._paused = False
+        self._write_paused = False  # answers wait for the peer: answer no more for now
         self._done = False  # switched to another protocol, or closing
         self._closing_when_idle = False
 
@@ -163,6 +168,7 @@ class HttpConnection(asyncio.Protocol):
             return
         self._counted = True
         self.server.open.add(self)
+        transport.set_write_buffer_limits(high=WRITE_LIMIT)
         self._arm(self.server.header_timeout)
 
     def data_received(self, data: bytes) -> None:
@@ -172,18 +178,25 @@ class HttpConnection(asyncio.Protocol):
             self._idle = False
             self._arm(self.server.header_timeout)
         self._h11.receive_data(data)
-        if self._task is None and not self._scheduled:
+        if self._ready():
             self._advance()
-        elif len(self._h11.trailing_data[0]) > BUFFER_LIMIT and not self._paused:
+        else:  # busy answering: what came waits, and nothing more is read meanwhile
             self._pause()
 
     def eof_received(self) -> bool | None:
         if self._done:
             return None
         self._h11.receive_data(b"")
-        if self._task is None and not self._scheduled:
+        if self._ready():
             self._advance()
         return True  # the answers being written are still sent; then it closes
+
+    def pause_writing(self) -> None:
+        self._write_paused = True
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._kick()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
@@ -194,10 +207,21 @@ class HttpConnection(asyncio.Protocol):
 
     # -- requests ------------------------------------------------------------------------------
 
+    def _ready(self) -> bool:
+        """Free to take the next request: none is being answered or waiting its turn."""
+        return not (self._done or self._task is not None or self._scheduled
+                    or self._write_paused)
+
+    def _kick(self) -> None:
+        """Take the next request (if any is buffered) in a turn of its own."""
+        if self._ready():
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self._advance)
+
     def _advance(self) -> None:
         """Read events until a request is being answered or more bytes are needed."""
         self._scheduled = False
-        while not self._done and self._task is None:
+        while self._ready():
             try:
                 event = self._h11.next_event()
             except h11.RemoteProtocolError as exc:
@@ -218,6 +242,7 @@ class HttpConnection(asyncio.Protocol):
                 self._close()
                 return
             if isinstance(event, h11.Request):
+                self._idle = False
                 self._disarm()
                 self._begin(event)
             elif isinstance(event, h11.EndOfMessage):
@@ -305,7 +330,8 @@ class HttpConnection(asyncio.Protocol):
         head_only = request.method == "HEAD"
         headers: list[tuple[str, str | bytes]] = [*response.header_list(),
                                                   ("Date", self.server.date())]
-        headers.append(("Content-Length", str(len(response.body))))
+        if response.status not in (204, 304):
+            headers.append(("Content-Length", str(len(response.body))))
         if not self._keep_alive or self._closing_when_idle:
             headers.append(("Connection", "close"))
         try:
@@ -350,14 +376,11 @@ class HttpConnection(asyncio.Protocol):
         elif h.their_state is not h11.DONE:  # answered before the request ended
             self._close()
             return
-        if h.trailing_data[0]:
-            self._arm(self.server.header_timeout)
-            self._scheduled = True  # the next pipelined request: in its own turn
-            asyncio.get_running_loop().call_soon(self._advance)
-        else:
-            self._idle = True
-            self._arm(self.server.keepalive_timeout)
-            self._resume()
+        # Between requests: the keep-alive deadline runs until the next one's first byte
+        # (data_received) or its whole head, if it is already here (_advance).
+        self._idle = True
+        self._arm(self.server.keepalive_timeout)
+        self._kick()
 
     def _switch(self, switch: Switch) -> None:
         """101: the connection is the upgrade's from here on."""
@@ -373,6 +396,7 @@ class HttpConnection(asyncio.Protocol):
         if self._paused:
             self._paused = False
             transport.resume_reading()
+        transport.set_write_buffer_limits()  # the new protocol sets its own
         switch.start(transport, pending)
 
     # -- the connection ------------------------------------------------------------------------
@@ -388,11 +412,16 @@ class HttpConnection(asyncio.Protocol):
             self._transport.abort()
 
     def _close(self) -> None:
+        """Close once the answers are written; a peer that does not take them within
+        ``DRAIN_GRACE`` is aborted. The address's slot is freed when the socket is gone."""
         self._done = True
         self._disarm()
-        if self._transport is not None:
-            self._transport.close()
-        self._release()
+        transport = self._transport
+        if transport is None or transport.is_closing():
+            return
+        transport.close()
+        if transport.get_write_buffer_size():
+            self._timer = asyncio.get_running_loop().call_later(DRAIN_GRACE, transport.abort)
 
     def _release(self) -> None:
         if self._counted:
@@ -430,8 +459,7 @@ class HttpConnection(asyncio.Protocol):
         else:
             log.info("drop peer=%s reason=slow-headers timeout=%gs", self.peer,
                      self.server.header_timeout)
-            self._done = True
-            self._release()
+            self._done = True  # the slot is freed when the socket is gone (connection_lost)
             if self._transport is not None:
                 self._transport.abort()
 
